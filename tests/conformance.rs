@@ -1,0 +1,167 @@
+//! Conformance vectors (`tests/vectors/*.json`, plus every `*.json` in the folder named by
+//! `ALIPAY_CODEC_VECTORS`), in the format of `tests/vectors/FORMAT.md`.
+//!
+//! Prints `conformance: N cases from M files, F failed, S skipped` and fails on any failed
+//! case or unparsable file. A section the crate does not implement counts as skipped.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use alipay_codec::{AlipayPublicKey, AppPrivateKey, KeyFormat, Message, SignContent, SignType, Signer, Verifier};
+use serde_json::Value;
+
+/// What one case came to.
+enum Outcome {
+    Pass,
+    Fail(String),
+    Skip,
+}
+
+struct Keys {
+    private: BTreeMap<String, AppPrivateKey>,
+    public: BTreeMap<String, AlipayPublicKey>,
+}
+
+fn files() -> Vec<PathBuf> {
+    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")];
+    if let Some(extra) = std::env::var_os("ALIPAY_CODEC_VECTORS") {
+        dirs.push(PathBuf::from(extra));
+    }
+    let mut files = Vec::new();
+    for dir in dirs {
+        let mut here: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read vector folder {}: {e}", dir.display()))
+            .map(|entry| entry.expect("dir entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        here.sort();
+        files.extend(here);
+    }
+    files
+}
+
+fn str_of<'v>(case: &'v Value, field: &str) -> &'v str {
+    case[field].as_str().unwrap_or_else(|| panic!("case field {field:?} is not a string"))
+}
+
+fn params_of(case: &Value) -> Vec<(&str, &str)> {
+    case["params"]
+        .as_array()
+        .expect("params is an array")
+        .iter()
+        .map(|pair| (pair[0].as_str().expect("key"), pair[1].as_str().expect("value")))
+        .collect()
+}
+
+fn sign_type_of(case: &Value) -> SignType {
+    SignType::parse(str_of(case, "sign_type")).expect("sign_type")
+}
+
+fn load_keys(section: Option<&Value>) -> (Keys, Vec<(String, Outcome)>) {
+    let mut keys = Keys { private: BTreeMap::new(), public: BTreeMap::new() };
+    let mut outcomes = Vec::new();
+    let Some(section) = section.and_then(Value::as_object) else { return (keys, outcomes) };
+    for (id, key) in section {
+        let outcome = (|| -> Result<(), String> {
+            let public = AlipayPublicKey::parse(str_of(key, "public")).map_err(|e| format!("public: {e}"))?;
+            if let Some(private) = key.get("private").and_then(Value::as_str) {
+                let (parsed, format) =
+                    AppPrivateKey::parse_with_format(private).map_err(|e| format!("private: {e}"))?;
+                let want = match key.get("private_format").and_then(Value::as_str) {
+                    Some("pkcs1") => Some(KeyFormat::Pkcs1),
+                    Some("pkcs8") => Some(KeyFormat::Pkcs8),
+                    _ => None,
+                };
+                if want.is_some_and(|w| w != format) {
+                    return Err(format!("detected {format:?}, vector says {want:?}"));
+                }
+                if parsed.public_key() != public {
+                    return Err("private and public halves do not match".into());
+                }
+                keys.private.insert(id.clone(), parsed);
+            }
+            keys.public.insert(id.clone(), public);
+            Ok(())
+        })();
+        outcomes.push((format!("keys/{id}"), outcome.map_or_else(Outcome::Fail, |()| Outcome::Pass)));
+    }
+    (keys, outcomes)
+}
+
+fn run_sign_content(case: &Value) -> Outcome {
+    let mut params = params_of(case);
+    match SignContent::new(&mut params) {
+        Ok(c) if c.to_string() == str_of(case, "content") => Outcome::Pass,
+        Ok(c) => Outcome::Fail(format!("content {:?}", c.to_string())),
+        Err(e) => Outcome::Fail(e.to_string()),
+    }
+}
+
+fn run_sign(case: &Value, keys: &Keys) -> Outcome {
+    let key_id = str_of(case, "key");
+    let mut params = params_of(case);
+    let content = match SignContent::new(&mut params) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Fail(e.to_string()),
+    };
+    if content.to_string() != str_of(case, "content") {
+        return Outcome::Fail(format!("content {:?}", content.to_string()));
+    }
+    let sign_type = sign_type_of(case);
+    let want = str_of(case, "sign");
+    let Some(public) = keys.public.get(key_id) else { return Outcome::Fail(format!("no key {key_id}")) };
+    let expected = match alipay_codec::Signature::from_base64(want) {
+        Ok(s) => s,
+        Err(e) => return Outcome::Fail(format!("expected sign: {e}")),
+    };
+    if let Err(e) = public.verify(sign_type, Message::Content(content), &expected) {
+        return Outcome::Fail(format!("expected signature does not verify: {e}"));
+    }
+    if let Some(private) = keys.private.get(key_id) {
+        match private.unblinded().sign(sign_type, Message::Content(content)) {
+            Ok(s) if s.as_str() == want => {}
+            Ok(s) => return Outcome::Fail(format!("signed {s}")),
+            Err(e) => return Outcome::Fail(e.to_string()),
+        }
+    }
+    Outcome::Pass
+}
+
+#[test]
+fn conformance() {
+    let files = files();
+    let (mut cases, mut failed, mut skipped) = (0usize, Vec::new(), 0usize);
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let (keys, key_outcomes) = load_keys(doc.get("keys"));
+        let mut outcomes = key_outcomes;
+        for (section, cases_of) in doc.as_object().expect("a vector file is an object") {
+            let Some(list) = cases_of.as_array() else { continue };
+            for case in list {
+                let id = format!("{section}/{}", str_of(case, "id"));
+                let outcome = match section.as_str() {
+                    "sign_content" => run_sign_content(case),
+                    "sign" => run_sign(case, &keys),
+                    _ => Outcome::Skip,
+                };
+                outcomes.push((id, outcome));
+            }
+        }
+        for (id, outcome) in outcomes {
+            cases += 1;
+            match outcome {
+                Outcome::Pass => {}
+                Outcome::Skip => skipped += 1,
+                Outcome::Fail(why) => failed.push(format!("{name}: {id}: {why}")),
+            }
+        }
+    }
+    println!(
+        "conformance: {cases} cases from {} files, {} failed, {skipped} skipped",
+        files.len(),
+        failed.len()
+    );
+    assert!(failed.is_empty(), "failed cases:\n{}", failed.join("\n"));
+}

@@ -8,7 +8,9 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod api;
 pub mod error;
+pub mod form;
 pub mod keys;
 pub mod response;
 pub mod sign_content;

@@ -1,0 +1,1 @@
+//! `alipay.security.risk.verifyidentity.apply` (to be filled).

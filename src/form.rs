@@ -1,0 +1,173 @@
+//! `application/x-www-form-urlencoded`, as the Alipay gateway and Java's `URLEncoder` speak it.
+//!
+//! Encoding: space becomes `+`; `A-Z a-z 0-9 . - * _` stay; every other byte of the UTF-8
+//! text becomes `%XX` with uppercase hex. So a `sign` value always goes out with `+` as
+//! `%2B`, `/` as `%2F` and `=` as `%3D`.
+//!
+//! Decoding happens exactly **once**: `+` becomes a space and `%XX` a byte; nothing else is
+//! touched, so a value such as `passback_params` that was percent-encoded before it was
+//! form-encoded comes out still percent-encoded, as it was signed. Values borrow from the
+//! input when they hold no escape.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::error::{Error, Result};
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Whether a byte stays as it is in Java's `URLEncoder`.
+const fn is_unreserved(b: u8) -> bool {
+    matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_')
+}
+
+/// The length of `value` once form-encoded.
+pub fn encoded_len(value: &str) -> usize {
+    value.bytes().map(|b| if is_unreserved(b) || b == b' ' { 1 } else { 3 }).sum()
+}
+
+/// Appends `value`, form-encoded, to `out`.
+pub fn encode_into(value: &str, out: &mut String) {
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if is_unreserved(b) {
+            continue;
+        }
+        // `start..i` is a run of unreserved ASCII bytes, so both ends are char boundaries;
+        // `start` can sit inside a multi-byte char only when the run is empty.
+        if start < i {
+            out.push_str(&value[start..i]);
+        }
+        if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        start = i + 1;
+    }
+    if start < bytes.len() {
+        out.push_str(&value[start..]);
+    }
+}
+
+/// Appends `k1=v1&k2=v2...` (both sides form-encoded) to `out`, `&`-joined to what `out`
+/// already holds when `out` is not empty.
+pub fn encode_pairs_into<'p>(pairs: impl IntoIterator<Item = (&'p str, &'p str)>, out: &mut String) {
+    for (key, value) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        encode_into(key, out);
+        out.push('=');
+        encode_into(value, out);
+    }
+}
+
+/// Decodes one form component exactly once: `+` → space, `%XX` → byte. The result must be
+/// UTF-8. `base` is the component's offset in the whole input, for error messages.
+///
+/// # Errors
+/// [`Error::Form`] for a `%` not followed by two hex digits, or bytes that are not UTF-8.
+pub fn decode_component(input: &[u8], base: usize) -> Result<Cow<'_, str>> {
+    if !input.iter().any(|&b| b == b'%' || b == b'+') {
+        return core::str::from_utf8(input)
+            .map(Cow::Borrowed)
+            .map_err(|e| Error::Form { offset: base + e.valid_up_to(), what: "not UTF-8" });
+    }
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hi = input.get(i + 1).and_then(|&h| hex_value(h));
+                let lo = input.get(i + 2).and_then(|&l| hex_value(l));
+                match (hi, lo) {
+                    (Some(hi), Some(lo)) => out.push(hi << 4 | lo),
+                    _ => return Err(Error::Form { offset: base + i, what: "'%' not followed by two hex digits" }),
+                }
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map(Cow::Owned).map_err(|_| Error::Form { offset: base, what: "not UTF-8 after decoding" })
+}
+
+const fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes a whole form body or query string into `(key, value)` pairs, once.
+///
+/// Empty segments (`a=1&&b=2`, a trailing `&`) are skipped; a segment without `=` is a key
+/// with an empty value. Duplicate keys are kept in order; the caller decides (the sign
+/// content rejects them).
+///
+/// # Errors
+/// [`Error::Form`] as [`decode_component`] says.
+pub fn decode(input: &[u8]) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
+    let mut pairs = Vec::new();
+    let mut offset = 0;
+    for segment in input.split(|&b| b == b'&') {
+        let base = offset;
+        offset += segment.len() + 1;
+        if segment.is_empty() {
+            continue;
+        }
+        let (key, value, value_base) = match segment.iter().position(|&b| b == b'=') {
+            Some(eq) => (&segment[..eq], &segment[eq + 1..], base + eq + 1),
+            None => (segment, &segment[segment.len()..], base + segment.len()),
+        };
+        pairs.push((decode_component(key, base)?, decode_component(value, value_base)?));
+    }
+    Ok(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(s: &str) -> String {
+        let mut out = String::new();
+        encode_into(s, &mut out);
+        assert_eq!(out.len(), encoded_len(s));
+        out
+    }
+
+    #[test]
+    fn java_urlencoder_known_answers() {
+        assert_eq!(enc("aZ09.-*_"), "aZ09.-*_");
+        assert_eq!(enc("a b"), "a+b");
+        assert_eq!(enc("+/="), "%2B%2F%3D");
+        assert_eq!(enc("~!'()"), "%7E%21%27%28%29");
+        assert_eq!(enc("张三"), "%E5%BC%A0%E4%B8%89");
+        assert_eq!(enc("{\"a\":1}&#"), "%7B%22a%22%3A1%7D%26%23");
+    }
+
+    #[test]
+    fn decodes_once_and_borrows_when_clean() {
+        let pairs = decode(b"a=1&b=x+y&c=%2541&d&&e=%E4%B8%AD").unwrap();
+        let flat: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (&**k, &**v)).collect();
+        assert_eq!(flat, [("a", "1"), ("b", "x y"), ("c", "%41"), ("d", ""), ("e", "中")]);
+        assert!(matches!(pairs[0].1, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn rejects_bad_escapes_and_non_utf8() {
+        assert!(matches!(decode(b"a=%4"), Err(Error::Form { offset: 2, .. })));
+        assert!(matches!(decode(b"a=%zz"), Err(Error::Form { .. })));
+        assert!(matches!(decode(b"a=%FF"), Err(Error::Form { .. })));
+        assert!(matches!(decode(b"a=\xff"), Err(Error::Form { offset: 2, .. })));
+    }
+}

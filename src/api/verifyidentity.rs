@@ -1,1 +1,0 @@
-//! `alipay.security.risk.verifyidentity.apply` (to be filled).

@@ -56,7 +56,10 @@ pub fn encode_into(value: &str, out: &mut String) {
 
 /// Appends `k1=v1&k2=v2...` (both sides form-encoded) to `out`, `&`-joined to what `out`
 /// already holds when `out` is not empty.
-pub fn encode_pairs_into<'p>(pairs: impl IntoIterator<Item = (&'p str, &'p str)>, out: &mut String) {
+pub fn encode_pairs_into<'p>(
+    pairs: impl IntoIterator<Item = (&'p str, &'p str)>,
+    out: &mut String,
+) {
     for (key, value) in pairs {
         if !out.is_empty() {
             out.push('&');
@@ -88,7 +91,12 @@ pub fn decode_component(input: &[u8], base: usize) -> Result<Cow<'_, str>> {
                 let lo = input.get(i + 2).and_then(|&l| hex_value(l));
                 match (hi, lo) {
                     (Some(hi), Some(lo)) => out.push(hi << 4 | lo),
-                    _ => return Err(Error::Form { offset: base + i, what: "'%' not followed by two hex digits" }),
+                    _ => {
+                        return Err(Error::Form {
+                            offset: base + i,
+                            what: "'%' not followed by two hex digits",
+                        })
+                    }
                 }
                 i += 2;
             }
@@ -96,7 +104,9 @@ pub fn decode_component(input: &[u8], base: usize) -> Result<Cow<'_, str>> {
         }
         i += 1;
     }
-    String::from_utf8(out).map(Cow::Owned).map_err(|_| Error::Form { offset: base, what: "not UTF-8 after decoding" })
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|_| Error::Form { offset: base, what: "not UTF-8 after decoding" })
 }
 
 const fn hex_value(b: u8) -> Option<u8> {

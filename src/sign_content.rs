@@ -48,8 +48,9 @@ impl<'a> SignContent<'a> {
     /// [`Error::InvalidKey`] for an empty key or one holding `=`, `&`, whitespace, a control
     /// byte or a non-ASCII byte; [`Error::DuplicateKey`] for a key that appears twice
     /// (whatever its values).
-    pub fn new(params: &'a mut [(&'a str, &'a str)]) -> Result<Self> {
+    pub fn new<'p: 'a>(params: &'a mut [(&'p str, &'p str)]) -> Result<Self> {
         params.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let params: &'a [(&'a str, &'a str)] = params;
         let mut len = 0usize;
         let mut previous: Option<&str> = None;
         for &(key, value) in params.iter() {
@@ -221,7 +222,8 @@ mod tests {
 
     #[test]
     fn drops_empty_and_blank_values_keeps_zero() {
-        let got = content(&[("a", ""), ("b", " \t"), ("c", "0"), ("d", "\u{3000}"), ("e", "\u{a0}")]);
+        let got =
+            content(&[("a", ""), ("b", " \t"), ("c", "0"), ("d", "\u{3000}"), ("e", "\u{a0}")]);
         assert_eq!(got.unwrap(), "c=0&e=\u{a0}");
     }
 
@@ -232,8 +234,12 @@ mod tests {
 
     #[test]
     fn rejects_duplicate_keys_even_when_empty_or_sign() {
-        for pairs in [[("a", "1"), ("a", "2")], [("a", ""), ("a", "2")], [("sign", "x"), ("sign", "y")]] {
-            assert!(matches!(content(&pairs), Err(Error::DuplicateKey { key }) if key == pairs[0].0));
+        for pairs in
+            [[("a", "1"), ("a", "2")], [("a", ""), ("a", "2")], [("sign", "x"), ("sign", "y")]]
+        {
+            assert!(
+                matches!(content(&pairs), Err(Error::DuplicateKey { key }) if key == pairs[0].0)
+            );
         }
     }
 
@@ -280,7 +286,8 @@ mod tests {
     #[test]
     fn three_outputs_agree() {
         use sha2::{Digest, Sha256};
-        let mut v = [("method", "x.y"), ("biz_content", "{\"a\":\"中\"}"), ("sign", "s"), ("app_id", "1")];
+        let mut v =
+            [("method", "x.y"), ("biz_content", "{\"a\":\"中\"}"), ("sign", "s"), ("app_id", "1")];
         let c = SignContent::new(&mut v).unwrap();
         let s = c.to_string();
         assert_eq!(s.len(), c.len());
@@ -295,7 +302,10 @@ mod tests {
 
     #[test]
     fn java_whitespace_table() {
-        for c in ['\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1c}', '\u{1f}', ' ', '\u{2000}', '\u{2028}', '\u{3000}'] {
+        for c in [
+            '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1c}', '\u{1f}', ' ', '\u{2000}', '\u{2028}',
+            '\u{3000}',
+        ] {
             assert!(java_is_whitespace(c), "{c:?}");
         }
         for c in ['\u{a0}', '\u{2007}', '\u{202f}', '\u{85}', 'a', '\u{0}'] {

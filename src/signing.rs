@@ -159,7 +159,9 @@ impl Signature {
         if text.len() > MAX_SIGNATURE_LEN {
             // Valid or not, it cannot fit a supported key: say how long it would be.
             return match Base64::decode_vec(text) {
-                Ok(v) => Err(Error::SignatureLength { expected: MAX_SIGNATURE_BYTES, actual: v.len() }),
+                Ok(v) => {
+                    Err(Error::SignatureLength { expected: MAX_SIGNATURE_BYTES, actual: v.len() })
+                }
                 Err(_) => Err(Error::SignatureNotBase64),
             };
         }
@@ -208,7 +210,12 @@ pub trait Verifier {
     /// # Errors
     /// [`Error::InvalidSignature`] when it does not match (opaque by design);
     /// [`Error::SignatureLength`] when it has the wrong length for the key.
-    fn verify(&self, sign_type: SignType, message: Message<'_>, signature: &Signature) -> Result<()>;
+    fn verify(
+        &self,
+        sign_type: SignType,
+        message: Message<'_>,
+        signature: &Signature,
+    ) -> Result<()>;
 }
 
 impl<T: Signer + ?Sized> Signer for &T {
@@ -218,7 +225,12 @@ impl<T: Signer + ?Sized> Signer for &T {
 }
 
 impl<T: Verifier + ?Sized> Verifier for &T {
-    fn verify(&self, sign_type: SignType, message: Message<'_>, signature: &Signature) -> Result<()> {
+    fn verify(
+        &self,
+        sign_type: SignType,
+        message: Message<'_>,
+        signature: &Signature,
+    ) -> Result<()> {
         (**self).verify(sign_type, message, signature)
     }
 }
@@ -226,8 +238,14 @@ impl<T: Verifier + ?Sized> Verifier for &T {
 /// The padding scheme and the message digest for a sign type.
 fn scheme_and_digest(sign_type: SignType, message: &Message<'_>) -> (Pkcs1v15Sign, DigestBytes) {
     match sign_type {
-        SignType::Rsa2 => (Pkcs1v15Sign::new::<sha2::Sha256>(), DigestBytes::from(&message.digest::<sha2::Sha256>()[..])),
-        SignType::Rsa => (Pkcs1v15Sign::new::<sha1::Sha1>(), DigestBytes::from(&message.digest::<sha1::Sha1>()[..])),
+        SignType::Rsa2 => (
+            Pkcs1v15Sign::new::<sha2::Sha256>(),
+            DigestBytes::from(&message.digest::<sha2::Sha256>()[..]),
+        ),
+        SignType::Rsa => (
+            Pkcs1v15Sign::new::<sha1::Sha1>(),
+            DigestBytes::from(&message.digest::<sha1::Sha1>()[..]),
+        ),
     }
 }
 
@@ -279,7 +297,11 @@ impl<R: TryCryptoRng> Signer for Blinded<'_, R> {
     fn sign(&self, sign_type: SignType, message: Message<'_>) -> Result<Signature> {
         let (scheme, digest) = scheme_and_digest(sign_type, &message);
         let mut rng = self.rng.try_borrow_mut().map_err(|_| Error::Signing)?;
-        let raw = self.key.key.sign_with_rng(&mut **rng, scheme, digest.as_slice()).map_err(|_| Error::Signing)?;
+        let raw = self
+            .key
+            .key
+            .sign_with_rng(&mut **rng, scheme, digest.as_slice())
+            .map_err(|_| Error::Signing)?;
         Signature::from_bytes(&raw)
     }
 }
@@ -300,7 +322,12 @@ impl Signer for Unblinded<'_> {
 }
 
 impl Verifier for AlipayPublicKey {
-    fn verify(&self, sign_type: SignType, message: Message<'_>, signature: &Signature) -> Result<()> {
+    fn verify(
+        &self,
+        sign_type: SignType,
+        message: Message<'_>,
+        signature: &Signature,
+    ) -> Result<()> {
         let mut buf = [0u8; MAX_SIGNATURE_BYTES];
         let raw = signature.decode(&mut buf)?;
         if raw.len() != self.key.size() {

@@ -49,7 +49,7 @@ impl<'a> SignContent<'a> {
     /// byte or a non-ASCII byte; [`Error::DuplicateKey`] for a key that appears twice
     /// (whatever its values).
     pub fn new<'p: 'a>(params: &'a mut [(&'p str, &'p str)]) -> Result<Self> {
-        params.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        params.sort_unstable_by(|a, b| cmp_keys(a.0, b.0));
         let params: &'a [(&'a str, &'a str)] = params;
         let mut len = 0usize;
         let mut previous: Option<&str> = None;
@@ -180,22 +180,51 @@ pub(crate) fn java_is_whitespace(c: char) -> bool {
     )
 }
 
+/// Byte order of keys, fast: most keys differ within their first eight bytes, so those are
+/// compared as one big-endian integer (zero-padded; a shorter prefix sorts first, as in byte
+/// order, because no valid key holds a zero byte) before the full comparison.
+#[inline]
+fn cmp_keys(a: &str, b: &str) -> core::cmp::Ordering {
+    #[inline]
+    fn prefix(s: &str) -> u64 {
+        let mut buf = [0u8; 8];
+        let n = s.len().min(8);
+        buf[..n].copy_from_slice(&s.as_bytes()[..n]);
+        u64::from_be_bytes(buf)
+    }
+    match prefix(a).cmp(&prefix(b)) {
+        core::cmp::Ordering::Equal => a.as_bytes().cmp(b.as_bytes()),
+        unequal => unequal,
+    }
+}
+
+/// Key bytes that are allowed: printable ASCII except `=` and `&`.
+const KEY_BYTE_OK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = b'!';
+    while b < 0x7f {
+        table[b as usize] = b != b'=' && b != b'&';
+        b += 1;
+    }
+    table
+};
+
 /// Checks one key against the key syntax.
+#[inline]
 pub(crate) fn check_key(key: &str) -> Result<()> {
-    let rule = if key.is_empty() {
-        Some(KeyRule::Empty)
-    } else {
-        key.bytes().find_map(|b| match b {
+    if !key.is_empty() && key.bytes().all(|b| KEY_BYTE_OK[usize::from(b)]) {
+        return Ok(());
+    }
+    let rule = key
+        .bytes()
+        .find_map(|b| match b {
             b'=' | b'&' => Some(KeyRule::Separator),
             0..=b' ' | 0x7f => Some(KeyRule::Whitespace),
             0x80.. => Some(KeyRule::NonAscii),
             _ => None,
         })
-    };
-    match rule {
-        None => Ok(()),
-        Some(rule) => Err(Error::InvalidKey { key: key.to_string(), rule }),
-    }
+        .unwrap_or(KeyRule::Empty);
+    Err(Error::InvalidKey { key: key.to_string(), rule })
 }
 
 #[cfg(test)]
@@ -298,6 +327,38 @@ mod tests {
         let mut d = Sha256::new();
         c.update_digest(&mut d);
         assert_eq!(d.finalize(), Sha256::digest(s.as_bytes()));
+    }
+
+    #[test]
+    fn fast_key_order_is_byte_order() {
+        let keys = [
+            "",
+            "a",
+            "a1",
+            "a_b",
+            "app_id",
+            "app_id2",
+            "app_idZZZ",
+            "app_idZZa",
+            "Zeta",
+            "~",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgg",
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(cmp_keys(a, b), a.as_bytes().cmp(b.as_bytes()), "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn key_table_matches_the_rules() {
+        for b in 0..=255u8 {
+            let want = (0x21..0x7f).contains(&b) && b != b'=' && b != b'&';
+            assert_eq!(KEY_BYTE_OK[usize::from(b)], want, "byte {b:#x}");
+        }
     }
 
     #[test]

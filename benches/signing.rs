@@ -40,6 +40,20 @@ fn signing(c: &mut Criterion) {
     group.bench_function("verify", |b| {
         b.iter(|| public.verify(SignType::Rsa2, black_box(message), &signature).expect("verify"))
     });
+    #[cfg(feature = "aws-lc")]
+    {
+        use alipay_codec::native::{NativeSigner, NativeVerifier};
+        let signer = NativeSigner::new(&key).expect("aws-lc key");
+        group.bench_function("sign_aws_lc", |b| {
+            b.iter(|| signer.sign(SignType::Rsa2, black_box(message)).expect("sign"))
+        });
+        let verifier = NativeVerifier::new(&public).expect("aws-lc key");
+        group.bench_function("verify_aws_lc", |b| {
+            b.iter(|| {
+                verifier.verify(SignType::Rsa2, black_box(message), &signature).expect("verify")
+            })
+        });
+    }
     group.finish();
 }
 

@@ -61,6 +61,11 @@ pub enum Error {
     InvalidSignature,
     /// The signing backend failed (an RNG failure, an HSM error, ...).
     Signing,
+    /// The backend does not offer this operation (e.g. SHA-1 signing on aws-lc).
+    Unsupported {
+        /// What is not supported.
+        what: &'static str,
+    },
 
     // ---- request fields -----------------------------------------------------------------
     /// A request field breaks a rule of its API page (or of the public parameters).
@@ -72,6 +77,18 @@ pub enum Error {
     },
     /// A timestamp is not a valid `yyyy-MM-dd HH:mm:ss` value.
     Timestamp(TimestampError),
+    /// An extra text parameter uses the name of a system parameter (`app_id`, `sign`,
+    /// `notify_url`, `biz_content`, ...); set those on the app configuration instead.
+    ReservedParam {
+        /// The parameter's key.
+        key: String,
+    },
+    /// An extra text parameter's value is empty or only whitespace: the gateway would drop it
+    /// from the sign content, so the crate refuses to send it.
+    BlankParam {
+        /// The parameter's key.
+        key: String,
+    },
 
     // ---- responses ----------------------------------------------------------------------
     /// The response body is not well-formed JSON at the top level.
@@ -129,6 +146,19 @@ pub enum Error {
         /// The missing parameter.
         name: &'static str,
     },
+
+    // ---- certificate mode and content encryption (features `cert`, `aes`) ---------------
+    /// A certificate, certificate chain or root bundle cannot be used; the variant says why.
+    Cert(CertError),
+    /// A response or notification names an `alipay_cert_sn` that the key set does not hold.
+    /// Download that certificate (`alipay.open.app.alipaycert.download`), check it, add it
+    /// to the key set and verify again.
+    UnknownCertSn {
+        /// The SN the response named.
+        sn: String,
+    },
+    /// AES content encryption or decryption failed; the variant says why.
+    Aes(AesError),
 }
 
 /// Which key rule a parameter key breaks.
@@ -225,6 +255,151 @@ pub enum TimestampError {
     OutOfRange,
 }
 
+/// What is wrong with a certificate, a certificate chain or a root bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertError {
+    /// The text holds no `-----BEGIN CERTIFICATE-----` block.
+    NoCertificate,
+    /// A `CERTIFICATE` PEM block is not closed or its body is not strict standard base64.
+    Pem {
+        /// The block's position in the file, from 0.
+        index: usize,
+    },
+    /// A block's bytes are not a DER X.509 certificate.
+    Malformed {
+        /// The block's position in the file, from 0.
+        index: usize,
+    },
+    /// A root bundle holds no RSA-signed certificate, so its SN would be empty.
+    NoRsaCertificate,
+    /// A downloaded `alipay_cert_content` is not standard base64 of UTF-8 PEM text.
+    ContentNotBase64,
+    /// A chain certificate is signed with an algorithm the chain check does not verify.
+    UnsupportedSignature {
+        /// The certificate's position in the chain, from 0.
+        index: usize,
+        /// The signature algorithm OID, dotted.
+        oid: String,
+    },
+    /// No certificate of the chain or the root bundle issued this chain certificate (or its
+    /// issuer is not a CA).
+    UnknownIssuer {
+        /// The certificate's position in the chain, from 0.
+        index: usize,
+    },
+    /// The issuer's signature on this chain certificate does not verify.
+    BadSignature {
+        /// The certificate's position in the chain, from 0.
+        index: usize,
+    },
+    /// The check time is before the certificate's `notBefore`.
+    NotYetValid {
+        /// The certificate's position in the chain, from 0 (the root as the chain length).
+        index: usize,
+        /// `notBefore`, in Unix seconds.
+        not_before: u64,
+    },
+    /// The check time is after the certificate's `notAfter`.
+    Expired {
+        /// The certificate's position in the chain, from 0 (the root as the chain length).
+        index: usize,
+        /// `notAfter`, in Unix seconds.
+        not_after: u64,
+    },
+}
+
+/// What went wrong in AES content encryption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AesError {
+    /// The AES key is not strict standard base64.
+    KeyNotBase64,
+    /// The AES key does not decode to 16 bytes (Alipay uses AES-128).
+    KeyLength {
+        /// Bytes the key decoded to.
+        actual: usize,
+    },
+    /// The ciphertext is not strict standard base64.
+    NotBase64,
+    /// The ciphertext is empty or not a whole number of 16-byte blocks.
+    Length {
+        /// Bytes the ciphertext decoded to.
+        actual: usize,
+    },
+    /// The PKCS#7 padding is wrong: most often a wrong key.
+    Padding,
+    /// The plaintext is not UTF-8: most often a wrong key.
+    NotUtf8,
+}
+
+impl From<CertError> for Error {
+    fn from(e: CertError) -> Self {
+        Error::Cert(e)
+    }
+}
+
+impl From<AesError> for Error {
+    fn from(e: AesError) -> Self {
+        Error::Aes(e)
+    }
+}
+
+impl fmt::Display for CertError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CertError::NoCertificate => f.write_str("no PEM CERTIFICATE block found"),
+            CertError::Pem { index } => {
+                write!(f, "certificate {index}: PEM block not closed or body not base64")
+            }
+            CertError::Malformed { index } => {
+                write!(f, "certificate {index}: not a DER X.509 certificate")
+            }
+            CertError::NoRsaCertificate => {
+                f.write_str("root bundle holds no RSA-signed certificate")
+            }
+            CertError::ContentNotBase64 => {
+                f.write_str("alipay_cert_content is not base64 of UTF-8 PEM text")
+            }
+            CertError::UnsupportedSignature { index, oid } => {
+                write!(f, "certificate {index}: unsupported signature algorithm {oid}")
+            }
+            CertError::UnknownIssuer { index } => {
+                write!(
+                    f,
+                    "certificate {index}: issuer is neither in the chain nor in the root bundle"
+                )
+            }
+            CertError::BadSignature { index } => {
+                write!(f, "certificate {index}: issuer signature does not verify")
+            }
+            CertError::NotYetValid { index, not_before } => {
+                write!(f, "certificate {index}: not valid before unix time {not_before}")
+            }
+            CertError::Expired { index, not_after } => {
+                write!(f, "certificate {index}: expired at unix time {not_after}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for AesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AesError::KeyNotBase64 => f.write_str("AES key is not strict standard base64"),
+            AesError::KeyLength { actual } => {
+                write!(f, "AES key is {actual} bytes, Alipay uses 16 (AES-128)")
+            }
+            AesError::NotBase64 => f.write_str("AES ciphertext is not strict standard base64"),
+            AesError::Length { actual } => {
+                write!(f, "AES ciphertext is {actual} bytes, not a whole number of 16-byte blocks")
+            }
+            AesError::Padding => f.write_str("AES padding is wrong (wrong key?)"),
+            AesError::NotUtf8 => f.write_str("AES plaintext is not UTF-8 (wrong key?)"),
+        }
+    }
+}
+
 impl From<KeyError> for Error {
     fn from(e: KeyError) -> Self {
         Error::Key(e)
@@ -311,8 +486,16 @@ impl fmt::Display for Error {
             }
             Error::InvalidSignature => f.write_str("signature verification failed"),
             Error::Signing => f.write_str("the signing backend failed"),
+            Error::Unsupported { what } => write!(f, "not supported: {what}"),
             Error::Field { field, rule } => write!(f, "field `{field}` {rule}"),
             Error::Timestamp(e) => e.fmt(f),
+            Error::ReservedParam { key } => {
+                write!(
+                    f,
+                    "parameter {key:?} is a system parameter; set it on the app configuration"
+                )
+            }
+            Error::BlankParam { key } => write!(f, "parameter {key:?} has an empty or blank value"),
             Error::Malformed { offset, what } => {
                 write!(f, "malformed response body at byte {offset}: {what}")
             }
@@ -338,6 +521,11 @@ impl fmt::Display for Error {
             Error::Json { field, detail } => write!(f, "cannot decode `{field}`: {detail}"),
             Error::Form { offset, what } => write!(f, "malformed form at byte {offset}: {what}"),
             Error::MissingParam { name } => write!(f, "parameter `{name}` is missing"),
+            Error::Cert(e) => e.fmt(f),
+            Error::UnknownCertSn { sn } => {
+                write!(f, "no Alipay certificate with alipay_cert_sn {sn:?} in the key set")
+            }
+            Error::Aes(e) => e.fmt(f),
         }
     }
 }

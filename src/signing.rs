@@ -165,7 +165,7 @@ impl Signature {
                 Err(_) => Err(Error::SignatureNotBase64),
             };
         }
-        Base64::decode(text, buf).map_err(|_| Error::SignatureNotBase64).map(|b| &*b)
+        Base64::decode(text, buf).map_err(|_| Error::SignatureNotBase64)
     }
 
     /// The base64 text, as it goes into the `sign` parameter.

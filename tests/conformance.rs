@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use alipay_codec::{AlipayPublicKey, AppPrivateKey, KeyFormat, Message, SignContent, SignType, Signer, Verifier};
+use alipay_codec::{
+    AlipayPublicKey, AppPrivateKey, KeyFormat, Message, SignContent, SignType, Signer, Verifier,
+};
 use serde_json::Value;
 
 /// What one case came to.
@@ -63,10 +65,11 @@ fn load_keys(section: Option<&Value>) -> (Keys, Vec<(String, Outcome)>) {
     let Some(section) = section.and_then(Value::as_object) else { return (keys, outcomes) };
     for (id, key) in section {
         let outcome = (|| -> Result<(), String> {
-            let public = AlipayPublicKey::parse(str_of(key, "public")).map_err(|e| format!("public: {e}"))?;
+            let public = AlipayPublicKey::parse(str_of(key, "public"))
+                .map_err(|e| format!("public: {e}"))?;
             if let Some(private) = key.get("private").and_then(Value::as_str) {
-                let (parsed, format) =
-                    AppPrivateKey::parse_with_format(private).map_err(|e| format!("private: {e}"))?;
+                let (parsed, format) = AppPrivateKey::parse_with_format(private)
+                    .map_err(|e| format!("private: {e}"))?;
                 let want = match key.get("private_format").and_then(Value::as_str) {
                     Some("pkcs1") => Some(KeyFormat::Pkcs1),
                     Some("pkcs8") => Some(KeyFormat::Pkcs8),
@@ -83,7 +86,8 @@ fn load_keys(section: Option<&Value>) -> (Keys, Vec<(String, Outcome)>) {
             keys.public.insert(id.clone(), public);
             Ok(())
         })();
-        outcomes.push((format!("keys/{id}"), outcome.map_or_else(Outcome::Fail, |()| Outcome::Pass)));
+        outcomes
+            .push((format!("keys/{id}"), outcome.map_or_else(Outcome::Fail, |()| Outcome::Pass)));
     }
     (keys, outcomes)
 }
@@ -109,7 +113,9 @@ fn run_sign(case: &Value, keys: &Keys) -> Outcome {
     }
     let sign_type = sign_type_of(case);
     let want = str_of(case, "sign");
-    let Some(public) = keys.public.get(key_id) else { return Outcome::Fail(format!("no key {key_id}")) };
+    let Some(public) = keys.public.get(key_id) else {
+        return Outcome::Fail(format!("no key {key_id}"));
+    };
     let expected = match alipay_codec::Signature::from_base64(want) {
         Ok(s) => s,
         Err(e) => return Outcome::Fail(format!("expected sign: {e}")),
@@ -127,13 +133,133 @@ fn run_sign(case: &Value, keys: &Keys) -> Outcome {
     Outcome::Pass
 }
 
+#[cfg(feature = "cert")]
+fn run_cert_sn(case: &Value) -> Outcome {
+    match alipay_codec::cert::app_cert_sn(str_of(case, "pem")) {
+        Ok(sn) if sn.as_str() == str_of(case, "sn") => Outcome::Pass,
+        Ok(sn) => Outcome::Fail(format!("sn {sn}")),
+        Err(e) => Outcome::Fail(e.to_string()),
+    }
+}
+
+#[cfg(feature = "cert")]
+fn run_root_cert_sn(case: &Value) -> Outcome {
+    match alipay_codec::cert::alipay_root_cert_sn(str_of(case, "pem")) {
+        Ok(sn) if sn == str_of(case, "sn") => Outcome::Pass,
+        Ok(sn) => Outcome::Fail(format!("sn {sn}")),
+        Err(e) => Outcome::Fail(e.to_string()),
+    }
+}
+
+#[cfg(feature = "aes")]
+fn run_aes(case: &Value) -> Outcome {
+    let key = match alipay_codec::aes::AesKey::from_base64(str_of(case, "key")) {
+        Ok(key) => key,
+        Err(e) => return Outcome::Fail(format!("key: {e}")),
+    };
+    let (plaintext, ciphertext) = (str_of(case, "plaintext"), str_of(case, "ciphertext"));
+    let encrypted = key.encrypt(plaintext);
+    if encrypted != ciphertext {
+        return Outcome::Fail(format!("encrypted {encrypted}"));
+    }
+    match key.decrypt(ciphertext) {
+        Ok(p) if p == plaintext => Outcome::Pass,
+        Ok(p) => Outcome::Fail(format!("decrypted {p:?}")),
+        Err(e) => Outcome::Fail(e.to_string()),
+    }
+}
+
+fn run_response(case: &Value, keys: &Keys) -> Outcome {
+    use alipay_codec::response::{Authenticity, ResponseOptions, UntrustedResponse};
+    use alipay_codec::Error;
+    let key_id = str_of(case, "key");
+    let Some(public) = keys.public.get(key_id) else {
+        return Outcome::Fail(format!("no key {key_id}"));
+    };
+    let body = str_of(case, "body").as_bytes();
+    let verdict = str_of(case, "verdict");
+    let reason = case.get("reject_reason").and_then(Value::as_str).unwrap_or("");
+    let mut options = ResponseOptions::new();
+    if let Some(retry) = case.pointer("/options/slash_retry").and_then(Value::as_bool) {
+        options = options.slash_retry(retry);
+    }
+    let reason_matches = |e: &Error| match reason {
+        "bad-signature" => {
+            matches!(
+                e,
+                Error::InvalidSignature | Error::SignatureLength { .. } | Error::SignatureNotBase64
+            )
+        }
+        "duplicate-node" => matches!(e, Error::DuplicateMember { .. }),
+        "no-node" => matches!(e, Error::NoNode { .. }),
+        "malformed" => matches!(e, Error::Malformed { .. } | Error::TooDeep { .. }),
+        "unsigned" => matches!(e, Error::Unsigned),
+        _ => true,
+    };
+    let untrusted = match (
+        UntrustedResponse::parse(body, str_of(case, "method")),
+        case["signed_span"].as_str(),
+    ) {
+        (Ok(u), Some(want)) if u.signed_span() == want.as_bytes() => u,
+        (Ok(u), want) => {
+            return Outcome::Fail(format!(
+                "span {:?}, want {want:?}",
+                String::from_utf8_lossy(u.signed_span())
+            ))
+        }
+        (Err(e), None) if verdict == "rejected" && reason_matches(&e) => return Outcome::Pass,
+        (Err(e), _) => return Outcome::Fail(format!("parse: {e:?}")),
+    };
+    match (untrusted.verify(sign_type_of(case), public, options), verdict) {
+        (Ok(v), "verified") if v.is_verified() => Outcome::Pass,
+        (Ok(v), "unsigned") if v.authenticity() == Authenticity::Unsigned => Outcome::Pass,
+        (Err(e), "rejected") if reason_matches(&e) => Outcome::Pass,
+        (Ok(v), _) => Outcome::Fail(format!("verify gave {:?}, want {verdict}", v.authenticity())),
+        (Err(e), _) => Outcome::Fail(format!("verify: {e:?}, want {verdict} {reason}")),
+    }
+}
+
+fn run_notify(case: &Value, keys: &Keys) -> Outcome {
+    use alipay_codec::notify::{NotifyMode, NotifyOptions, UntrustedNotification};
+    let key_id = str_of(case, "key");
+    let Some(public) = keys.public.get(key_id) else {
+        return Outcome::Fail(format!("no key {key_id}"));
+    };
+    let mode = match str_of(case, "mode") {
+        "v1" => NotifyMode::V1,
+        "v2" => NotifyMode::V2,
+        other => return Outcome::Fail(format!("unknown mode {other}")),
+    };
+    let untrusted = match UntrustedNotification::parse(str_of(case, "form").as_bytes()) {
+        Ok(u) => u,
+        Err(e) => return Outcome::Fail(format!("parse: {e}")),
+    };
+    match untrusted.content(mode, false) {
+        Ok(c) if c == str_of(case, "content") => {}
+        Ok(c) => return Outcome::Fail(format!("content {c:?}")),
+        Err(e) => return Outcome::Fail(format!("content: {e}")),
+    }
+    match (
+        untrusted.verify(sign_type_of(case), public, NotifyOptions::new(mode)),
+        str_of(case, "verdict"),
+    ) {
+        (Ok(v), "verified") if v.mode() == mode => Outcome::Pass,
+        (Err(alipay_codec::Error::InvalidSignature), "rejected") => Outcome::Pass,
+        (got, want) => {
+            Outcome::Fail(format!("verify gave {:?}, want {want}", got.map(|v| v.mode())))
+        }
+    }
+}
+
 #[test]
 fn conformance() {
     let files = files();
     let (mut cases, mut failed, mut skipped) = (0usize, Vec::new(), 0usize);
     for path in &files {
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let doc: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let (keys, key_outcomes) = load_keys(doc.get("keys"));
         let mut outcomes = key_outcomes;
@@ -144,6 +270,14 @@ fn conformance() {
                 let outcome = match section.as_str() {
                     "sign_content" => run_sign_content(case),
                     "sign" => run_sign(case, &keys),
+                    "response" => run_response(case, &keys),
+                    "notify" => run_notify(case, &keys),
+                    #[cfg(feature = "cert")]
+                    "cert_sn" => run_cert_sn(case),
+                    #[cfg(feature = "cert")]
+                    "root_cert_sn" => run_root_cert_sn(case),
+                    #[cfg(feature = "aes")]
+                    "aes" => run_aes(case),
                     _ => Outcome::Skip,
                 };
                 outcomes.push((id, outcome));

@@ -1,7 +1,540 @@
-//! `alipay.security.risk.verifyidentity.apply`: the identity-verification availability query.
+//! `alipay.security.risk.verifyidentity.apply` (核身可用性查询接口): asks whether identity
+//! verification products (payment password, face, ...) are usable for an account.
 //!
-//! Request side: owned by the request work (typed biz content enforcing the API page).
+//! # Request
+//! [`VerifyIdentityApplyRequest`] enforces every rule of the page's request table when it is
+//! built, before anything is signed:
+//!
+//! | field | rule |
+//! |---|---|
+//! | `biz_id` | required, ≤ 128 |
+//! | `account_name` | optional, ≤ 128 |
+//! | `account_id` | required, ≤ 128 |
+//! | `account_type` | optional, ≤ 32, `ALIPAY_USERID` / `CERT` or a future value ([`AccountType`]) |
+//! | `validate_product_group` | required, ≤ 10000: JSON text of one [`Product`] or a list |
+//! | `scene_code` | required, ≤ 128 |
+//! | `biz_params` | optional, ≤ 5000: JSON text of an object |
+//!
+//! Lengths are Unicode characters, as the (Java) page counts them — see [`crate::request`]
+//! for the exact rule. A required field that is empty or only whitespace is
+//! [`FieldRule::Missing`]; an optional field set to such a value is
+//! [`FieldRule::BadFormat`] (leave it unset instead). Nothing is truncated or dropped.
+//!
+//! `validate_product_group` and `biz_params` are JSON inside a JSON string on the wire. Pass
+//! typed values ([`ProductGroup`], anything `Serialize` that makes an object) and the crate
+//! serializes them into the string and checks the resulting length; or pass JSON text, which
+//! is checked to be well-formed JSON of the right shape and then sent verbatim.
+//!
+//! ```
+//! use alipay_codec::api::verifyidentity::{AccountType, Product, ProductName, VerifyIdentityApplyRequest};
+//!
+//! let request = VerifyIdentityApplyRequest::builder()
+//!     .biz_id("test_302857831249")
+//!     .account_id("330102198807312189")
+//!     .account_type(AccountType::AlipayUserId)
+//!     .validate_product_group(Product::new(1, ProductName::NativePaymentPassword))
+//!     .scene_code("metro#metro#metro_forgetpwd_confirm#mobileClient")
+//!     .build()?;
+//! assert_eq!(request.validate_product_group(), r#"{"id":1,"name":"NATIVE_PAYMENT_PASSWORD"}"#);
+//! # Ok::<(), alipay_codec::Error>(())
+//! ```
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::api::Method;
+use crate::error::{Error, FieldRule, Result};
+use crate::request::{check_max, check_optional, check_required, NOT_BLANK};
+use crate::sign_content::is_blank;
 
 pub mod response;
 
 pub use response::VerifyIdentityApplyResponse;
+
+/// The method: `alipay.security.risk.verifyidentity.apply`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VerifyIdentityApply;
+
+impl Method for VerifyIdentityApply {
+    const NAME: &'static str = "alipay.security.risk.verifyidentity.apply";
+    type BizContent = VerifyIdentityApplyRequest;
+    type Response = VerifyIdentityApplyResponse;
+}
+
+/// Wire names of the request fields.
+pub mod field {
+    /// `biz_id`.
+    pub const BIZ_ID: &str = "biz_id";
+    /// `account_name`.
+    pub const ACCOUNT_NAME: &str = "account_name";
+    /// `account_id`.
+    pub const ACCOUNT_ID: &str = "account_id";
+    /// `account_type`.
+    pub const ACCOUNT_TYPE: &str = "account_type";
+    /// `validate_product_group`.
+    pub const VALIDATE_PRODUCT_GROUP: &str = "validate_product_group";
+    /// `scene_code`.
+    pub const SCENE_CODE: &str = "scene_code";
+    /// `biz_params`.
+    pub const BIZ_PARAMS: &str = "biz_params";
+}
+
+/// Maximum lengths of the request fields, in characters (the page's request table).
+pub mod limit {
+    /// `biz_id`.
+    pub const BIZ_ID: usize = 128;
+    /// `account_name`.
+    pub const ACCOUNT_NAME: usize = 128;
+    /// `account_id`.
+    pub const ACCOUNT_ID: usize = 128;
+    /// `account_type`.
+    pub const ACCOUNT_TYPE: usize = 32;
+    /// `validate_product_group` (the JSON text).
+    pub const VALIDATE_PRODUCT_GROUP: usize = 10_000;
+    /// `scene_code`.
+    pub const SCENE_CODE: usize = 128;
+    /// `biz_params` (the JSON text).
+    pub const BIZ_PARAMS: usize = 5_000;
+}
+
+/// Whether `value` looks like an enumeration constant: `[A-Z][A-Z0-9_]*`.
+fn is_enum_token(value: &str) -> bool {
+    let mut bytes = value.bytes();
+    matches!(bytes.next(), Some(b'A'..=b'Z'))
+        && bytes.all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'_'))
+}
+
+// ---- account type -----------------------------------------------------------------------
+
+/// `account_type`: what `account_id` holds.
+///
+/// The page lists `ALIPAY_USERID` and `CERT`. [`AccountType::Other`] passes a value the page
+/// does not list yet; it must look like an enumeration constant (`[A-Z][A-Z0-9_]*`, at most
+/// 32 characters), or building the request fails with [`FieldRule::UnknownEnumValue`] (or
+/// [`FieldRule::TooLong`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AccountType {
+    /// `ALIPAY_USERID`: an Alipay user id (`2088...`).
+    AlipayUserId,
+    /// `CERT`: an identity document number.
+    Cert,
+    /// A value the page does not list yet, sent verbatim.
+    Other(String),
+}
+
+impl AccountType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AccountType::AlipayUserId => "ALIPAY_USERID",
+            AccountType::Cert => "CERT",
+            AccountType::Other(value) => value,
+        }
+    }
+
+    /// Maps a wire value to a known variant, or to [`AccountType::Other`] (checked when the
+    /// request is built).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ALIPAY_USERID" => AccountType::AlipayUserId,
+            "CERT" => AccountType::Cert,
+            other => AccountType::Other(other.into()),
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        if let AccountType::Other(value) = self {
+            check_max(field::ACCOUNT_TYPE, value, limit::ACCOUNT_TYPE)?;
+            if !is_enum_token(value) {
+                return Err(Error::Field {
+                    field: field::ACCOUNT_TYPE,
+                    rule: FieldRule::UnknownEnumValue { value: value.clone() },
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for AccountType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AccountType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+// ---- products ---------------------------------------------------------------------------
+
+/// A verification product's `name`.
+///
+/// The page shows `NATIVE_PAYMENT_PASSWORD` and `FACE`; the set Alipay enables depends on
+/// the contract, so [`ProductName::Other`] sends any other name. It must look like an
+/// enumeration constant (`[A-Z][A-Z0-9_]*`), or building the request fails with
+/// [`FieldRule::UnknownEnumValue`] on `validate_product_group`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProductName {
+    /// `NATIVE_PAYMENT_PASSWORD`: the Alipay payment password.
+    NativePaymentPassword,
+    /// `FACE`: face recognition.
+    Face,
+    /// Any other product name, sent verbatim.
+    Other(String),
+}
+
+impl ProductName {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProductName::NativePaymentPassword => "NATIVE_PAYMENT_PASSWORD",
+            ProductName::Face => "FACE",
+            ProductName::Other(value) => value,
+        }
+    }
+
+    /// Maps a wire value to a known variant, or to [`ProductName::Other`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "NATIVE_PAYMENT_PASSWORD" => ProductName::NativePaymentPassword,
+            "FACE" => ProductName::Face,
+            other => ProductName::Other(other.into()),
+        }
+    }
+}
+
+impl fmt::Display for ProductName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ProductName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// One verification product: `{"id":1,"name":"NATIVE_PAYMENT_PASSWORD","uuid":"..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Product {
+    /// `id`: the product's position or identifier, as the page's example numbers it.
+    pub id: u32,
+    /// `name`: which product.
+    pub name: ProductName,
+    /// `uuid`: an optional caller-chosen identifier (non-blank when set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+}
+
+impl Product {
+    /// A product without `uuid`.
+    pub fn new(id: u32, name: ProductName) -> Self {
+        Product { id, name, uuid: None }
+    }
+
+    /// Sets `uuid`.
+    pub fn with_uuid(mut self, uuid: impl Into<String>) -> Self {
+        self.uuid = Some(uuid.into());
+        self
+    }
+
+    fn check(&self) -> Result<()> {
+        if let ProductName::Other(name) = &self.name {
+            if !is_enum_token(name) {
+                return Err(Error::Field {
+                    field: field::VALIDATE_PRODUCT_GROUP,
+                    rule: FieldRule::UnknownEnumValue { value: name.clone() },
+                });
+            }
+        }
+        match &self.uuid {
+            Some(uuid) if is_blank(uuid) => {
+                Err(Error::Field { field: field::VALIDATE_PRODUCT_GROUP, rule: NOT_BLANK })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `validate_product_group`: one product (sent as a JSON object, as in the page's example)
+/// or several (sent as a JSON array).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum ProductGroup {
+    /// One product: `{...}`.
+    One(Product),
+    /// Several products: `[{...},{...}]`. Must not be empty.
+    List(Vec<Product>),
+}
+
+impl ProductGroup {
+    fn products(&self) -> &[Product] {
+        match self {
+            ProductGroup::One(product) => core::slice::from_ref(product),
+            ProductGroup::List(products) => products,
+        }
+    }
+}
+
+impl From<Product> for ProductGroup {
+    fn from(product: Product) -> Self {
+        ProductGroup::One(product)
+    }
+}
+
+impl From<Vec<Product>> for ProductGroup {
+    fn from(products: Vec<Product>) -> Self {
+        ProductGroup::List(products)
+    }
+}
+
+// ---- JSON-in-a-string fields ------------------------------------------------------------
+
+/// Serializes a typed value into the JSON text of a JSON-in-a-string field.
+fn typed_json<T: Serialize + ?Sized>(value: &T) -> core::result::Result<String, FieldRule> {
+    serde_json::to_string(value).map_err(|e| FieldRule::BadJson { detail: alloc::format!("{e}") })
+}
+
+/// Checks caller-supplied JSON text: well-formed (else [`FieldRule::BadJson`]) and starting
+/// with one of `openers` (else [`FieldRule::BadFormat`]).
+fn raw_json(
+    text: String,
+    openers: &[u8],
+    expected: &'static str,
+) -> core::result::Result<String, FieldRule> {
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+        return Err(FieldRule::BadJson { detail: alloc::format!("{e}") });
+    }
+    match text.bytes().find(|b| !b.is_ascii_whitespace()) {
+        Some(first) if openers.contains(&first) => Ok(text),
+        _ => Err(FieldRule::BadFormat { expected }),
+    }
+}
+
+/// The JSON text of a JSON-in-a-string field, or the rule it already broke when it was set.
+type JsonText = core::result::Result<String, FieldRule>;
+
+// ---- the request ------------------------------------------------------------------------
+
+/// The biz content of `alipay.security.risk.verifyidentity.apply`, valid by construction.
+///
+/// Build it with [`VerifyIdentityApplyRequest::builder`]. It serializes with the page's wire
+/// names, in the page's order, leaving unset optional fields out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyIdentityApplyRequest {
+    biz_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_name: Option<String>,
+    account_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_type: Option<AccountType>,
+    validate_product_group: String,
+    scene_code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    biz_params: Option<String>,
+}
+
+impl VerifyIdentityApplyRequest {
+    /// Starts an empty builder.
+    pub fn builder() -> VerifyIdentityApplyRequestBuilder {
+        VerifyIdentityApplyRequestBuilder::default()
+    }
+
+    /// `biz_id`: the caller's unique business id.
+    pub fn biz_id(&self) -> &str {
+        &self.biz_id
+    }
+
+    /// `account_name`: the user's name.
+    pub fn account_name(&self) -> Option<&str> {
+        self.account_name.as_deref()
+    }
+
+    /// `account_id`: the user's account.
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    /// `account_type`.
+    pub fn account_type(&self) -> Option<&AccountType> {
+        self.account_type.as_ref()
+    }
+
+    /// `validate_product_group`, as the JSON text that is sent.
+    pub fn validate_product_group(&self) -> &str {
+        &self.validate_product_group
+    }
+
+    /// `scene_code`: the verification scene code Alipay assigned.
+    pub fn scene_code(&self) -> &str {
+        &self.scene_code
+    }
+
+    /// `biz_params`, as the JSON text that is sent.
+    pub fn biz_params(&self) -> Option<&str> {
+        self.biz_params.as_deref()
+    }
+}
+
+/// Builds a [`VerifyIdentityApplyRequest`]; every rule is checked by
+/// [`build`](Self::build).
+#[derive(Debug, Clone, Default)]
+pub struct VerifyIdentityApplyRequestBuilder {
+    biz_id: Option<String>,
+    account_name: Option<String>,
+    account_id: Option<String>,
+    account_type: Option<AccountType>,
+    validate_product_group: Option<JsonText>,
+    scene_code: Option<String>,
+    biz_params: Option<JsonText>,
+}
+
+impl VerifyIdentityApplyRequestBuilder {
+    /// `biz_id` (required, ≤ 128).
+    pub fn biz_id(mut self, biz_id: impl Into<String>) -> Self {
+        self.biz_id = Some(biz_id.into());
+        self
+    }
+
+    /// `account_name` (optional, ≤ 128).
+    pub fn account_name(mut self, name: impl Into<String>) -> Self {
+        self.account_name = Some(name.into());
+        self
+    }
+
+    /// `account_id` (required, ≤ 128).
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    /// `account_type` (optional, ≤ 32).
+    pub fn account_type(mut self, account_type: AccountType) -> Self {
+        self.account_type = Some(account_type);
+        self
+    }
+
+    /// `validate_product_group` (required) from one [`Product`] or a list of them.
+    pub fn validate_product_group(mut self, group: impl Into<ProductGroup>) -> Self {
+        let group = group.into();
+        let checked = match group.products() {
+            [] => Err(FieldRule::Missing),
+            products => match products.iter().try_for_each(Product::check) {
+                Err(Error::Field { rule, .. }) => Err(rule),
+                Err(_) => Err(FieldRule::BadFormat { expected: "a valid product" }),
+                Ok(()) => typed_json(&group),
+            },
+        };
+        self.validate_product_group = Some(checked);
+        self
+    }
+
+    /// `validate_product_group` (required) as JSON text, sent verbatim: it must be a
+    /// well-formed JSON object or array.
+    pub fn validate_product_group_json(mut self, json: impl Into<String>) -> Self {
+        self.validate_product_group = Some(raw_json(json.into(), b"{[", "a JSON object or array"));
+        self
+    }
+
+    /// `scene_code` (required, ≤ 128).
+    pub fn scene_code(mut self, scene_code: impl Into<String>) -> Self {
+        self.scene_code = Some(scene_code.into());
+        self
+    }
+
+    /// `biz_params` (optional) from any value that serializes to a JSON object: a
+    /// `serde_json::Map`, a `Value::Object`, a struct, a map with string keys.
+    ///
+    /// Member order is the serializer's: a struct keeps its field order, while a
+    /// `serde_json::Map` sorts its keys unless serde_json's `preserve_order` feature is on.
+    /// The gateway does not care; use [`biz_params_json`](Self::biz_params_json) for
+    /// byte-exact text.
+    pub fn biz_params<T: Serialize + ?Sized>(mut self, params: &T) -> Self {
+        let checked = typed_json(params).and_then(|text| {
+            if text.starts_with('{') {
+                Ok(text)
+            } else {
+                Err(FieldRule::BadFormat { expected: "a JSON object" })
+            }
+        });
+        self.biz_params = Some(checked);
+        self
+    }
+
+    /// `biz_params` (optional) as JSON text, sent verbatim: it must be a well-formed JSON
+    /// object.
+    pub fn biz_params_json(mut self, json: impl Into<String>) -> Self {
+        self.biz_params = Some(raw_json(json.into(), b"{", "a JSON object"));
+        self
+    }
+
+    /// Checks every rule of the page, in the page's field order, and builds the request.
+    ///
+    /// # Errors
+    /// [`Error::Field`] naming the first failing field and its rule:
+    /// [`FieldRule::Missing`] for a required field unset, empty or only whitespace (or an
+    /// empty product list); [`FieldRule::TooLong`] over its limit ([`limit`]);
+    /// [`FieldRule::BadFormat`] for an optional field set blank, or JSON text of the wrong
+    /// shape; [`FieldRule::UnknownEnumValue`] for an [`AccountType::Other`] or
+    /// [`ProductName::Other`] that is not an enumeration constant; [`FieldRule::BadJson`]
+    /// for JSON text that does not parse (or a value that does not serialize).
+    pub fn build(self) -> Result<VerifyIdentityApplyRequest> {
+        let biz_id = required(field::BIZ_ID, self.biz_id, limit::BIZ_ID)?;
+        if let Some(name) = &self.account_name {
+            check_optional(field::ACCOUNT_NAME, name, Some(limit::ACCOUNT_NAME))?;
+        }
+        let account_id = required(field::ACCOUNT_ID, self.account_id, limit::ACCOUNT_ID)?;
+        if let Some(account_type) = &self.account_type {
+            account_type.check()?;
+        }
+        let validate_product_group = match self.validate_product_group {
+            None => {
+                return Err(Error::Field {
+                    field: field::VALIDATE_PRODUCT_GROUP,
+                    rule: FieldRule::Missing,
+                })
+            }
+            Some(checked) => {
+                json_field(field::VALIDATE_PRODUCT_GROUP, checked, limit::VALIDATE_PRODUCT_GROUP)?
+            }
+        };
+        let scene_code = required(field::SCENE_CODE, self.scene_code, limit::SCENE_CODE)?;
+        let biz_params = match self.biz_params {
+            None => None,
+            Some(checked) => Some(json_field(field::BIZ_PARAMS, checked, limit::BIZ_PARAMS)?),
+        };
+        Ok(VerifyIdentityApplyRequest {
+            biz_id,
+            account_name: self.account_name,
+            account_id,
+            account_type: self.account_type,
+            validate_product_group,
+            scene_code,
+            biz_params,
+        })
+    }
+}
+
+fn required(field: &'static str, value: Option<String>, max: usize) -> Result<String> {
+    let value = value.unwrap_or_default();
+    check_required(field, &value, max)?;
+    Ok(value)
+}
+
+fn json_field(field: &'static str, checked: JsonText, max: usize) -> Result<String> {
+    let text = checked.map_err(|rule| Error::Field { field, rule })?;
+    if is_blank(&text) {
+        return Err(Error::Field { field, rule: FieldRule::Missing });
+    }
+    check_max(field, &text, max)?;
+    Ok(text)
+}

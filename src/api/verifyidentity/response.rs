@@ -1,8 +1,167 @@
-//! The response of `alipay.security.risk.verifyidentity.apply` (placeholder until the response
-//! work lands).
+//! The response of `alipay.security.risk.verifyidentity.apply` (核身可用性查询接口).
+//!
+//! Decoded from the verified node span, next to the gateway [`Status`](crate::response::Status):
+//! - `is_success` is the string `"true"` or `"false"` (the page's type is String): it becomes
+//!   a `bool`, and any other value is a decode error. `false` means the availability query
+//!   itself failed (see `err_code`): a business outcome to match on, alongside the gateway
+//!   code, not an `Err`.
+//! - `err_code` becomes [`ErrCode`]; unknown codes are kept verbatim.
+//! - Products decode into the request side's [`Product`] (`id`, `name`, optional `uuid`).
+//! - `usable_product_group` and `unusable_product_list` are JSON inside a string, holding
+//!   one product object or a list of them; they become `Vec<Product>`. An absent or empty
+//!   string is an empty list. Unknown product names are kept ([`ProductName::Other`]).
+//!
+//! ```
+//! use alipay_codec::api::verifyidentity::response::{ErrCode, VerifyIdentityApplyResponse};
+//! use alipay_codec::api::verifyidentity::ProductName;
+//!
+//! let span = r#"{"code":"10000","msg":"Success","is_success":"false","err_code":"SYSTEM_ERROR",
+//!   "err_message":"系统错误","usable_product_group":"{\"id\":1,\"name\":\"NATIVE_PAYMENT_PASSWORD\"}",
+//!   "unusable_product_list":"[{\"id\":2,\"name\":\"FACE\"},{\"id\":3,\"name\":\"NEW_ONE\",\"uuid\":\"u\"}]"}"#;
+//! let r: VerifyIdentityApplyResponse = serde_json::from_str(span).unwrap();
+//! assert!(!r.is_success);
+//! assert_eq!(r.err_code, Some(ErrCode::SystemError));
+//! assert_eq!(r.usable_product_group[0].name, ProductName::NativePaymentPassword);
+//! assert_eq!(r.unusable_product_list[1].name, ProductName::Other("NEW_ONE".into()));
+//! ```
 
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-/// The method-specific response fields (placeholder).
-#[derive(Debug, Clone, Deserialize)]
-pub struct VerifyIdentityApplyResponse {}
+use super::{Product, ProductName};
+
+/// The method-specific fields of the response.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct VerifyIdentityApplyResponse {
+    /// Whether the query was processed (`"true"`); `false` means a system failure, see
+    /// [`err_code`](Self::err_code). Processing is not business success.
+    #[serde(deserialize_with = "bool_string")]
+    pub is_success: bool,
+    /// Why the query failed.
+    #[serde(default)]
+    pub err_code: Option<ErrCode>,
+    /// The failure's description, verbatim.
+    #[serde(default)]
+    pub err_message: Option<String>,
+    /// The usable verification products.
+    #[serde(default, deserialize_with = "products")]
+    pub usable_product_group: Vec<Product>,
+    /// The unusable verification products.
+    #[serde(default, deserialize_with = "products")]
+    pub unusable_product_list: Vec<Product>,
+}
+
+/// The page's business error codes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ErrCode {
+    /// `SYSTEM_ERROR`: retry later.
+    SystemError,
+    /// `USABLE_QUERY_FAIL`: a request parameter is missing or wrong; fix it and retry.
+    UsableQueryFail,
+    /// Any other code, verbatim.
+    Other(String),
+}
+
+impl ErrCode {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrCode::SystemError => "SYSTEM_ERROR",
+            ErrCode::UsableQueryFail => "USABLE_QUERY_FAIL",
+            ErrCode::Other(s) => s,
+        }
+    }
+}
+
+impl From<String> for ErrCode {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "SYSTEM_ERROR" => ErrCode::SystemError,
+            "USABLE_QUERY_FAIL" => ErrCode::UsableQueryFail,
+            _ => ErrCode::Other(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(ErrCode::from)
+    }
+}
+
+/// A product as the wire holds it, converted into the request side's [`Product`].
+#[derive(Deserialize)]
+struct WireProduct {
+    #[serde(deserialize_with = "id_number")]
+    id: u32,
+    name: String,
+    #[serde(default)]
+    uuid: Option<String>,
+}
+
+impl From<WireProduct> for Product {
+    fn from(w: WireProduct) -> Self {
+        Product { id: w.id, name: ProductName::from_wire(&w.name), uuid: w.uuid }
+    }
+}
+
+fn bool_string<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the string \"true\" or \"false\"")
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<bool, E> {
+            match s {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(E::invalid_value(de::Unexpected::Str(s), &self)),
+            }
+        }
+    }
+    d.deserialize_str(V)
+}
+
+fn id_number<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = u32;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a non-negative integer id")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<u32, E> {
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(E::invalid_value(de::Unexpected::Str(s), &self));
+            }
+            s.parse().map_err(|_| E::invalid_value(de::Unexpected::Str(s), &self))
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// JSON-in-a-string: one product object or a list of them; `""` is an empty list.
+fn products<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Product>, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_products(&text).map_err(de::Error::custom)
+}
+
+/// Parses a product-group string: `{...}`, `[{...}, ...]`, or blank for none.
+///
+/// # Errors
+/// serde_json's error when the text is neither a product object nor a list of them.
+pub fn parse_products(text: &str) -> Result<Vec<Product>, serde_json::Error> {
+    match text.trim_start_matches([' ', '\t', '\r', '\n']).as_bytes().first() {
+        None => Ok(Vec::new()),
+        Some(b'[') => serde_json::from_str::<Vec<WireProduct>>(text)
+            .map(|v| v.into_iter().map(Product::from).collect()),
+        Some(_) => serde_json::from_str::<WireProduct>(text).map(|p| alloc::vec![Product::from(p)]),
+    }
+}

@@ -1,0 +1,732 @@
+//! Request envelopes (PROTOCOL §1, §2): the app configuration, the encoder, and the encodings
+//! of one signed parameter set.
+//!
+//! # Flow
+//! 1. Build an [`AppConfig`] once (app id, sign type, optional public parameters), validated at
+//!    [`AppConfigBuilder::build`]. Parse the app key once and make a [`Signer`] from it.
+//! 2. Per request, build the typed biz content (validated at construction, e.g.
+//!    [`crate::api::verifyidentity::VerifyIdentityApplyRequest`]) and a [`Timestamp`] from
+//!    your clock.
+//! 3. [`AppConfig::encode`] serializes the biz content, gathers the system parameters, sorts
+//!    and validates them **once** as a [`SignContent`], signs that, and form-encodes the very
+//!    same sorted pairs into the URL query and the body of an [`EncodedRequest`]. What is
+//!    sent is exactly what is signed, by construction.
+//!
+//! # Where each parameter goes
+//! - **Query**: every system parameter — `app_id`, `method`, `format`, `charset`,
+//!   `sign_type`, `sign`, `timestamp`, `version`, and when configured `app_auth_token`,
+//!   `notify_url`, `return_url`, `auth_token`, `alipay_sdk`, `app_cert_sn`,
+//!   `alipay_root_cert_sn`. `charset` must be in the query, or the gateway decodes the body
+//!   in GBK and the signature fails.
+//! - **Body**: `biz_content` and the method's extra text parameters.
+//!
+//! Both are sorted by key and form-encoded as Java's `URLEncoder` does ([`crate::form`]).
+//! The other encodings of the same signed set (Java's `sdkExecute` / `pageExecute`) are
+//! [`EncodedRequest::order_string`], [`EncodedRequest::page_url`] and
+//! [`EncodedRequest::html_form`].
+//!
+//! # Lengths and blank values
+//! Maximum lengths come from Java API pages, where `String.length()` counts UTF-16 code
+//! units. The crate counts Unicode characters (`str::chars().count()`), which is the same
+//! number for every character of the Basic Multilingual Plane (so `张三` counts 2, not 6
+//! bytes); the two differ only for astral-plane characters (emoji, rare CJK extension B+
+//! ideographs), which Java counts as 2 and the crate as 1.
+//!
+//! The gateway drops empty and whitespace-only values from the sign content (Java's
+//! `StringUtils.isEmpty`). The crate never sends such a value: it rejects it when the
+//! configuration or the request is built, so nothing is ever silently dropped from the wire.
+//!
+//! # Allocation
+//! Encoding allocates the biz-content JSON (serde_json grows its own buffer: three
+//! allocations for the seed example), then exactly once each for the pair list, the sign
+//! content (kept for debugging), the query and the body, the last three reserved at their
+//! exact final length (see [`crate::form::encoded_len`]). The signature lives in a
+//! fixed-capacity buffer. [`AppConfig::encode_raw`] skips the JSON step.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+
+use serde::Serialize;
+
+use crate::api::Method;
+use crate::error::{Error, FieldRule, Result};
+use crate::form;
+use crate::sign_content::{check_key, is_blank, SignContent};
+use crate::signing::{Message, SignType, Signature, Signer};
+use crate::timestamp::Timestamp;
+
+/// The production gateway.
+pub const GATEWAY: &str = "https://openapi.alipay.com/gateway.do";
+/// The sandbox gateway.
+pub const SANDBOX_GATEWAY: &str = "https://openapi-sandbox.dl.alipaydev.com/gateway.do";
+/// The `Content-Type` of the request body.
+pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded;charset=utf-8";
+/// The `charset` value the crate sends: the bytes it signs and encodes are UTF-8.
+pub const CHARSET: &str = "utf-8";
+/// The `format` value: the only one the gateway supports.
+pub const FORMAT: &str = "JSON";
+/// The `version` value of the gateway protocol.
+pub const VERSION: &str = "1.0";
+
+/// Parameter names, as they appear on the wire.
+pub mod param {
+    /// The app id.
+    pub const APP_ID: &str = "app_id";
+    /// The gateway method name.
+    pub const METHOD: &str = "method";
+    /// The response format (`JSON`).
+    pub const FORMAT: &str = "format";
+    /// The request charset (`utf-8`).
+    pub const CHARSET: &str = "charset";
+    /// The signature algorithm (`RSA2` or `RSA`).
+    pub const SIGN_TYPE: &str = "sign_type";
+    /// The signature.
+    pub const SIGN: &str = crate::sign_content::SIGN;
+    /// The Beijing-time timestamp.
+    pub const TIMESTAMP: &str = "timestamp";
+    /// The protocol version (`1.0`).
+    pub const VERSION: &str = "version";
+    /// The ISV's app authorization token.
+    pub const APP_AUTH_TOKEN: &str = "app_auth_token";
+    /// The asynchronous notification URL.
+    pub const NOTIFY_URL: &str = "notify_url";
+    /// The page return URL.
+    pub const RETURN_URL: &str = "return_url";
+    /// The user authorization token.
+    pub const AUTH_TOKEN: &str = "auth_token";
+    /// The SDK identification string.
+    pub const ALIPAY_SDK: &str = "alipay_sdk";
+    /// The app certificate SN (certificate mode).
+    pub const APP_CERT_SN: &str = "app_cert_sn";
+    /// The Alipay root certificate SN (certificate mode).
+    pub const ALIPAY_ROOT_CERT_SN: &str = "alipay_root_cert_sn";
+    /// The content encryption type (`AES`).
+    pub const ENCRYPT_TYPE: &str = "encrypt_type";
+    /// The business parameters, as JSON text.
+    pub const BIZ_CONTENT: &str = "biz_content";
+
+    /// Every name the envelope owns: an extra text parameter may use none of them.
+    pub const RESERVED: [&str; 17] = [
+        APP_ID,
+        METHOD,
+        FORMAT,
+        CHARSET,
+        SIGN_TYPE,
+        SIGN,
+        TIMESTAMP,
+        VERSION,
+        APP_AUTH_TOKEN,
+        NOTIFY_URL,
+        RETURN_URL,
+        AUTH_TOKEN,
+        ALIPAY_SDK,
+        APP_CERT_SN,
+        ALIPAY_ROOT_CERT_SN,
+        ENCRYPT_TYPE,
+        BIZ_CONTENT,
+    ];
+}
+
+/// Maximum lengths of the public parameters, in characters (from the API pages' public
+/// parameter tables).
+pub mod limit {
+    /// `app_id`.
+    pub const APP_ID: usize = 32;
+    /// `method`.
+    pub const METHOD: usize = 128;
+    /// `app_auth_token`.
+    pub const APP_AUTH_TOKEN: usize = 40;
+    /// `auth_token`.
+    pub const AUTH_TOKEN: usize = 40;
+    /// `notify_url`.
+    pub const NOTIFY_URL: usize = 256;
+    /// `return_url`.
+    pub const RETURN_URL: usize = 256;
+    /// `charset` (the crate always sends `utf-8`).
+    pub const CHARSET: usize = 10;
+    /// `sign_type` (the crate always sends `RSA2` or `RSA`).
+    pub const SIGN_TYPE: usize = 10;
+}
+
+/// The most system parameters one request carries (`sign` excluded).
+const MAX_SYSTEM_PARAMS: usize = 15;
+
+// ---- field checks shared with the per-method modules ------------------------------------
+
+/// A value's length as the API pages count it: Unicode characters (see the module docs).
+pub(crate) fn char_len(value: &str) -> usize {
+    value.chars().count()
+}
+
+/// Fails with [`FieldRule::TooLong`] when `value` has more than `max` characters.
+pub(crate) fn check_max(field: &'static str, value: &str, max: usize) -> Result<()> {
+    // Fast path: a string of at most `max` bytes has at most `max` characters.
+    if value.len() <= max {
+        return Ok(());
+    }
+    let actual = char_len(value);
+    if actual > max {
+        return Err(Error::Field { field, rule: FieldRule::TooLong { max, actual } });
+    }
+    Ok(())
+}
+
+/// A required text field: not blank ([`FieldRule::Missing`]), at most `max` characters.
+pub(crate) fn check_required(field: &'static str, value: &str, max: usize) -> Result<()> {
+    if is_blank(value) {
+        return Err(Error::Field { field, rule: FieldRule::Missing });
+    }
+    check_max(field, value, max)
+}
+
+/// The rule an optional field set to a blank value breaks.
+pub(crate) const NOT_BLANK: FieldRule =
+    FieldRule::BadFormat { expected: "a non-blank value (leave the field unset instead)" };
+
+/// An optional text field that was set: not blank, at most `max` characters (if limited).
+pub(crate) fn check_optional(field: &'static str, value: &str, max: Option<usize>) -> Result<()> {
+    if is_blank(value) {
+        return Err(Error::Field { field, rule: NOT_BLANK });
+    }
+    match max {
+        Some(max) => check_max(field, value, max),
+        None => Ok(()),
+    }
+}
+
+fn check_url(field: &'static str, value: &str, max: usize) -> Result<()> {
+    check_optional(field, value, Some(max))?;
+    if !(value.starts_with("https://") || value.starts_with("http://")) {
+        return Err(Error::Field {
+            field,
+            rule: FieldRule::BadFormat { expected: "an http:// or https:// URL" },
+        });
+    }
+    Ok(())
+}
+
+// ---- configuration ----------------------------------------------------------------------
+
+/// The app's request configuration, built once and reused for every request.
+///
+/// `charset` (`utf-8`), `format` (`JSON`) and `version` (`1.0`) are fixed. The signer is not
+/// held here: pass it to [`encode`](Self::encode), so one configuration serves a blinded
+/// signer, an unblinded one or an HSM alike. Parse the key once; never per request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppConfig {
+    app_id: String,
+    sign_type: SignType,
+    app_auth_token: Option<String>,
+    notify_url: Option<String>,
+    return_url: Option<String>,
+    auth_token: Option<String>,
+    alipay_sdk: Option<String>,
+    app_cert_sn: Option<String>,
+    alipay_root_cert_sn: Option<String>,
+}
+
+/// Builds an [`AppConfig`]; every value is checked by [`build`](Self::build).
+#[derive(Debug, Clone, Default)]
+pub struct AppConfigBuilder {
+    app_id: String,
+    sign_type: SignType,
+    app_auth_token: Option<String>,
+    notify_url: Option<String>,
+    return_url: Option<String>,
+    auth_token: Option<String>,
+    alipay_sdk: Option<String>,
+    app_cert_sn: Option<String>,
+    alipay_root_cert_sn: Option<String>,
+}
+
+impl AppConfigBuilder {
+    /// The signature algorithm (default [`SignType::Rsa2`]).
+    pub fn sign_type(mut self, sign_type: SignType) -> Self {
+        self.sign_type = sign_type;
+        self
+    }
+
+    /// `app_auth_token`: the token of a merchant that authorized this (ISV) app; ≤ 40.
+    pub fn app_auth_token(mut self, token: impl Into<String>) -> Self {
+        self.app_auth_token = Some(token.into());
+        self
+    }
+
+    /// `notify_url`: where Alipay posts asynchronous notifications; an http(s) URL, ≤ 256.
+    pub fn notify_url(mut self, url: impl Into<String>) -> Self {
+        self.notify_url = Some(url.into());
+        self
+    }
+
+    /// `return_url`: where a page flow returns the user; an http(s) URL, ≤ 256.
+    pub fn return_url(mut self, url: impl Into<String>) -> Self {
+        self.return_url = Some(url.into());
+        self
+    }
+
+    /// `auth_token`: a user authorization token; ≤ 40.
+    pub fn auth_token(mut self, token: impl Into<String>) -> Self {
+        self.auth_token = Some(token.into());
+        self
+    }
+
+    /// `alipay_sdk`: an SDK identification string (no documented limit).
+    pub fn alipay_sdk(mut self, sdk: impl Into<String>) -> Self {
+        self.alipay_sdk = Some(sdk.into());
+        self
+    }
+
+    /// Certificate mode: `app_cert_sn` and `alipay_root_cert_sn`, as computed from the app
+    /// certificate and the Alipay root bundle (no documented limit).
+    pub fn cert_sn(
+        mut self,
+        app_cert_sn: impl Into<String>,
+        alipay_root_cert_sn: impl Into<String>,
+    ) -> Self {
+        self.app_cert_sn = Some(app_cert_sn.into());
+        self.alipay_root_cert_sn = Some(alipay_root_cert_sn.into());
+        self
+    }
+
+    /// Checks every value and builds the configuration.
+    ///
+    /// # Errors
+    /// [`Error::Field`] naming the first failing parameter: [`FieldRule::Missing`] for a
+    /// blank `app_id`; [`FieldRule::TooLong`] over a limit of [`limit`]; for an optional
+    /// value that was set, [`FieldRule::BadFormat`] when it is blank, or for `notify_url` /
+    /// `return_url` when it is not an `http://` or `https://` URL.
+    pub fn build(self) -> Result<AppConfig> {
+        check_required(param::APP_ID, &self.app_id, limit::APP_ID)?;
+        let optional = |field, value: &Option<String>, max| match value {
+            Some(v) => check_optional(field, v, max),
+            None => Ok(()),
+        };
+        optional(param::APP_AUTH_TOKEN, &self.app_auth_token, Some(limit::APP_AUTH_TOKEN))?;
+        if let Some(url) = &self.notify_url {
+            check_url(param::NOTIFY_URL, url, limit::NOTIFY_URL)?;
+        }
+        if let Some(url) = &self.return_url {
+            check_url(param::RETURN_URL, url, limit::RETURN_URL)?;
+        }
+        optional(param::AUTH_TOKEN, &self.auth_token, Some(limit::AUTH_TOKEN))?;
+        optional(param::ALIPAY_SDK, &self.alipay_sdk, None)?;
+        optional(param::APP_CERT_SN, &self.app_cert_sn, None)?;
+        optional(param::ALIPAY_ROOT_CERT_SN, &self.alipay_root_cert_sn, None)?;
+        Ok(AppConfig {
+            app_id: self.app_id,
+            sign_type: self.sign_type,
+            app_auth_token: self.app_auth_token,
+            notify_url: self.notify_url,
+            return_url: self.return_url,
+            auth_token: self.auth_token,
+            alipay_sdk: self.alipay_sdk,
+            app_cert_sn: self.app_cert_sn,
+            alipay_root_cert_sn: self.alipay_root_cert_sn,
+        })
+    }
+}
+
+impl AppConfig {
+    /// Starts a configuration for `app_id` (≤ 32 characters), signing with RSA2 by default.
+    pub fn builder(app_id: impl Into<String>) -> AppConfigBuilder {
+        AppConfigBuilder { app_id: app_id.into(), ..AppConfigBuilder::default() }
+    }
+
+    /// A builder holding this configuration's values, to derive a variant (e.g. another
+    /// `notify_url`).
+    pub fn to_builder(&self) -> AppConfigBuilder {
+        AppConfigBuilder {
+            app_id: self.app_id.clone(),
+            sign_type: self.sign_type,
+            app_auth_token: self.app_auth_token.clone(),
+            notify_url: self.notify_url.clone(),
+            return_url: self.return_url.clone(),
+            auth_token: self.auth_token.clone(),
+            alipay_sdk: self.alipay_sdk.clone(),
+            app_cert_sn: self.app_cert_sn.clone(),
+            alipay_root_cert_sn: self.alipay_root_cert_sn.clone(),
+        }
+    }
+
+    /// The app id.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// The signature algorithm requests are signed with (and responses verified with).
+    pub fn sign_type(&self) -> SignType {
+        self.sign_type
+    }
+
+    /// Encodes and signs a request of method `M`.
+    ///
+    /// A biz content that serializes to JSON `null` (`()`, `None`) means the method takes no
+    /// `biz_content`: the parameter is then left out.
+    ///
+    /// # Errors
+    /// [`Error::Field`] on `method` when `M::NAME` is blank or over 128 characters; on
+    /// `biz_content` with [`FieldRule::BadJson`] when serialization fails (e.g. a map with
+    /// non-string keys); the signer's error ([`Error::Signing`] for the `rsa` backend).
+    pub fn encode<M: Method>(
+        &self,
+        biz_content: &M::BizContent,
+        timestamp: &Timestamp,
+        signer: &impl Signer,
+    ) -> Result<EncodedRequest> {
+        self.encode_with_params::<M>(biz_content, &[], timestamp, signer)
+    }
+
+    /// Like [`encode`](Self::encode), with extra API text parameters sent in the body
+    /// beside `biz_content` (and signed).
+    ///
+    /// # Errors
+    /// As [`encode`](Self::encode), plus for `text_params`: [`Error::InvalidKey`] for a key
+    /// breaking the key syntax, [`Error::ReservedParam`] for a system parameter's name,
+    /// [`Error::DuplicateKey`] for a key given twice, [`Error::BlankParam`] for an empty or
+    /// whitespace-only value.
+    pub fn encode_with_params<M: Method>(
+        &self,
+        biz_content: &M::BizContent,
+        text_params: &[(&str, &str)],
+        timestamp: &Timestamp,
+        signer: &impl Signer,
+    ) -> Result<EncodedRequest> {
+        let json = to_json(biz_content)?;
+        let biz = if json == "null" { None } else { Some(json.as_str()) };
+        self.encode_raw(M::NAME, biz, text_params, timestamp, signer)
+    }
+
+    /// Encodes and signs a request from its parts: the method name, the `biz_content` JSON
+    /// text (already serialized — or encrypted — by the caller; `None` for a method without
+    /// one) and extra text parameters. The typed [`encode`](Self::encode) is built on it.
+    ///
+    /// # Errors
+    /// As [`encode_with_params`](Self::encode_with_params); plus [`Error::Field`] on
+    /// `biz_content` with [`FieldRule::Missing`] when it is `Some` but blank.
+    pub fn encode_raw(
+        &self,
+        method: &str,
+        biz_content: Option<&str>,
+        text_params: &[(&str, &str)],
+        timestamp: &Timestamp,
+        signer: &impl Signer,
+    ) -> Result<EncodedRequest> {
+        check_required(param::METHOD, method, limit::METHOD)?;
+        if let Some(biz) = biz_content {
+            if is_blank(biz) {
+                return Err(Error::Field { field: param::BIZ_CONTENT, rule: FieldRule::Missing });
+            }
+        }
+        for &(key, value) in text_params {
+            check_key(key)?;
+            if param::RESERVED.contains(&key) {
+                return Err(Error::ReservedParam { key: key.into() });
+            }
+            if is_blank(value) {
+                return Err(Error::BlankParam { key: key.into() });
+            }
+        }
+
+        let mut pairs: Vec<(&str, &str)> =
+            Vec::with_capacity(MAX_SYSTEM_PARAMS + 1 + text_params.len());
+        self.push_system_params(method, timestamp, &mut pairs);
+        if let Some(biz) = biz_content {
+            pairs.push((param::BIZ_CONTENT, biz));
+        }
+        pairs.extend_from_slice(text_params);
+        // Sorts and validates once; rejects a text parameter given twice.
+        let content = SignContent::new(&mut pairs)?;
+        let signature = signer.sign(self.sign_type, Message::Content(content))?;
+
+        let is_body =
+            |key: &str| key == param::BIZ_CONTENT || text_params.iter().any(|&(k, _)| k == key);
+        let sign = signature.as_str();
+        // Exact lengths: `&` before every pair (one too many, harmless) plus `k=v`.
+        let (mut query_len, mut body_len) = (pair_len(param::SIGN, sign), 0);
+        for (key, value) in content.params() {
+            if is_body(key) {
+                body_len += pair_len(key, value);
+            } else {
+                query_len += pair_len(key, value);
+            }
+        }
+        let mut query = String::with_capacity(query_len);
+        let mut body = String::with_capacity(body_len);
+        let mut sign_pending = true;
+        for (key, value) in content.params() {
+            if is_body(key) {
+                push_pair(&mut body, key, value);
+            } else {
+                if sign_pending && key > param::SIGN {
+                    push_pair(&mut query, param::SIGN, sign);
+                    sign_pending = false;
+                }
+                push_pair(&mut query, key, value);
+            }
+        }
+        if sign_pending {
+            push_pair(&mut query, param::SIGN, sign);
+        }
+        Ok(EncodedRequest { query, body, sign_content: content.to_string(), signature })
+    }
+
+    /// The system parameters of one request (`sign` excluded), unsorted.
+    fn push_system_params<'a>(
+        &'a self,
+        method: &'a str,
+        timestamp: &'a Timestamp,
+        out: &mut Vec<(&'a str, &'a str)>,
+    ) {
+        out.extend_from_slice(&[
+            (param::APP_ID, self.app_id.as_str()),
+            (param::METHOD, method),
+            (param::FORMAT, FORMAT),
+            (param::CHARSET, CHARSET),
+            (param::SIGN_TYPE, self.sign_type.as_str()),
+            (param::TIMESTAMP, timestamp.as_str()),
+            (param::VERSION, VERSION),
+        ]);
+        let optional = [
+            (param::APP_AUTH_TOKEN, &self.app_auth_token),
+            (param::NOTIFY_URL, &self.notify_url),
+            (param::RETURN_URL, &self.return_url),
+            (param::AUTH_TOKEN, &self.auth_token),
+            (param::ALIPAY_SDK, &self.alipay_sdk),
+            (param::APP_CERT_SN, &self.app_cert_sn),
+            (param::ALIPAY_ROOT_CERT_SN, &self.alipay_root_cert_sn),
+        ];
+        for (key, value) in optional {
+            if let Some(value) = value {
+                out.push((key, value.as_str()));
+            }
+        }
+    }
+}
+
+/// Serializes a biz content to JSON text.
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Field {
+        field: param::BIZ_CONTENT,
+        rule: FieldRule::BadJson { detail: alloc::format!("{e}") },
+    })
+}
+
+/// `&k=v` form-encoded length.
+fn pair_len(key: &str, value: &str) -> usize {
+    1 + form::encoded_len(key) + 1 + form::encoded_len(value)
+}
+
+/// Appends `k=v` form-encoded, `&`-joined.
+fn push_pair(out: &mut String, key: &str, value: &str) {
+    if !out.is_empty() {
+        out.push('&');
+    }
+    form::encode_into(key, out);
+    out.push('=');
+    form::encode_into(value, out);
+}
+
+// ---- the encoded request ----------------------------------------------------------------
+
+/// A signed, encoded request: `POST <gateway>?<query>` with `<body>` as
+/// `application/x-www-form-urlencoded;charset=utf-8`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedRequest {
+    query: String,
+    body: String,
+    sign_content: String,
+    signature: Signature,
+}
+
+impl EncodedRequest {
+    /// The URL query (no leading `?`): the system parameters, `sign` and `charset` included,
+    /// sorted and form-encoded.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The form body: `biz_content` and the API text parameters, sorted and form-encoded.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The body's `Content-Type`: [`CONTENT_TYPE`].
+    pub const fn content_type(&self) -> &'static str {
+        CONTENT_TYPE
+    }
+
+    /// The full URL to post to: `gateway` (e.g. [`GATEWAY`] or [`SANDBOX_GATEWAY`], without
+    /// a query) followed by `?` and the query.
+    pub fn url(&self, gateway: &str) -> String {
+        let mut url = String::with_capacity(gateway.len() + 1 + self.query.len());
+        url.push_str(gateway);
+        url.push('?');
+        url.push_str(&self.query);
+        url
+    }
+
+    /// The exact sign content that was signed (raw values, sorted, `&`-joined). Compare it
+    /// with the gateway's when it answers "invalid-signature".
+    pub fn sign_content(&self) -> &str {
+        &self.sign_content
+    }
+
+    /// The signature (the `sign` parameter, before form encoding).
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    /// Gives up the query and the body, without copying.
+    pub fn into_parts(self) -> (String, String) {
+        (self.query, self.body)
+    }
+
+    /// The app payment order string (Java's `sdkExecute`): every parameter, `sign`
+    /// included, sorted by key and form-encoded, as one `k=v&...` string for a client SDK.
+    pub fn order_string(&self) -> String {
+        let mut out = String::with_capacity(self.query.len() + 1 + self.body.len());
+        let mut query = segments(&self.query).peekable();
+        let mut body = segments(&self.body).peekable();
+        loop {
+            let next = match (query.peek(), body.peek()) {
+                (Some(q), Some(b)) if compare_keys(q, b) == Ordering::Greater => body.next(),
+                (Some(_), _) => query.next(),
+                (None, _) => body.next(),
+            };
+            let Some(segment) = next else { break };
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.push_str(segment);
+        }
+        out
+    }
+
+    /// A page-flow GET URL (Java's `pageExecute` with `GET`): `gateway?query&body`, every
+    /// parameter in the URL.
+    pub fn page_url(&self, gateway: &str) -> String {
+        let mut url = String::with_capacity(gateway.len() + 2 + self.query.len() + self.body.len());
+        url.push_str(gateway);
+        url.push('?');
+        url.push_str(&self.query);
+        if !self.body.is_empty() {
+            url.push('&');
+            url.push_str(&self.body);
+        }
+        url
+    }
+
+    /// A page-flow auto-submitting HTML form (Java's `pageExecute` with `POST`): a form
+    /// posting to `gateway?query` with one hidden input per body parameter, and a script
+    /// that submits it. Every attribute value is HTML-escaped (`&`, `<`, `>`, `"`, `'`).
+    pub fn html_form(&self, gateway: &str) -> String {
+        let mut html =
+            String::with_capacity(256 + 2 * (gateway.len() + self.query.len() + self.body.len()));
+        html.push_str(
+            "<form name=\"punchout_form\" method=\"post\" accept-charset=\"utf-8\" action=\"",
+        );
+        escape_html_into(gateway, &mut html);
+        escape_html_into("?", &mut html);
+        escape_html_into(&self.query, &mut html);
+        html.push_str("\">\n");
+        for segment in segments(&self.body) {
+            let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
+            html.push_str("<input type=\"hidden\" name=\"");
+            escape_html_into(&decode_own(key), &mut html);
+            html.push_str("\" value=\"");
+            escape_html_into(&decode_own(value), &mut html);
+            html.push_str("\">\n");
+        }
+        html.push_str("<input type=\"submit\" value=\"submit\" style=\"display:none\">\n</form>\n");
+        html.push_str("<script>document.forms[\"punchout_form\"].submit();</script>");
+        html
+    }
+}
+
+/// The `k=v` segments of an encoded query or body.
+fn segments(encoded: &str) -> impl Iterator<Item = &str> {
+    encoded.split('&').filter(|s| !s.is_empty())
+}
+
+/// Compares two encoded segments by their decoded keys (the sign-content order).
+fn compare_keys(a: &str, b: &str) -> Ordering {
+    decoded_key(a).cmp(decoded_key(b))
+}
+
+/// The decoded bytes of an encoded segment's key. Keys never hold `+` (no spaces allowed).
+fn decoded_key(segment: &str) -> impl Iterator<Item = u8> + '_ {
+    let key = segment.split_once('=').map_or(segment, |(k, _)| k).as_bytes();
+    let mut i = 0;
+    core::iter::from_fn(move || {
+        let byte = *key.get(i)?;
+        if byte == b'%' {
+            let hi = key.get(i + 1).and_then(|&h| char::from(h).to_digit(16));
+            let lo = key.get(i + 2).and_then(|&l| char::from(l).to_digit(16));
+            if let (Some(hi), Some(lo)) = (hi, lo) {
+                i += 3;
+                // Two hex digits make one byte.
+                return Some((hi * 16 + lo) as u8);
+            }
+        }
+        i += 1;
+        Some(byte)
+    })
+}
+
+/// Decodes a component this module encoded. Its own output always decodes; should it ever
+/// not, the encoded text is shown rather than anything dropped.
+fn decode_own(component: &str) -> Cow<'_, str> {
+    form::decode_component(component.as_bytes(), 0).unwrap_or(Cow::Borrowed(component))
+}
+
+/// Appends `value` with `&`, `<`, `>`, `"` and `'` escaped, safe in any HTML attribute value
+/// or text.
+pub fn escape_html_into(value: &str, out: &mut String) {
+    let mut start = 0;
+    for (i, byte) in value.bytes().enumerate() {
+        let escaped = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, so both slice ends are char boundaries.
+        out.push_str(value.get(start..i).unwrap_or_default());
+        out.push_str(escaped);
+        start = i + 1;
+    }
+    out.push_str(value.get(start..).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escape_known_answer() {
+        let mut out = String::new();
+        escape_html_into("a&b<c>d\"e'f 中", &mut out);
+        assert_eq!(out, "a&amp;b&lt;c&gt;d&quot;e&#39;f 中");
+    }
+
+    #[test]
+    fn decoded_key_order_is_raw_key_order() {
+        // `~` (0x7E) encodes as `%7E`, which would sort before letters if compared encoded.
+        assert_eq!(compare_keys("a%7E=1", "ab=2"), Ordering::Greater);
+        assert_eq!(compare_keys("a=1", "a1=2"), Ordering::Less);
+        assert_eq!(compare_keys("sign=x", "sign_type=y"), Ordering::Less);
+    }
+
+    #[test]
+    fn check_max_counts_chars() {
+        assert!(check_max("f", "张三", 2).is_ok());
+        assert_eq!(
+            check_max("f", "张三李", 2),
+            Err(Error::Field { field: "f", rule: FieldRule::TooLong { max: 2, actual: 3 } })
+        );
+    }
+}

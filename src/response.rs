@@ -12,8 +12,10 @@
 //! escape checked, `\uXXXX` included, surrogates paired), nesting of `{}` and `[]` with an
 //! explicit depth counter bounded by [`MAX_DEPTH`], numbers and `true`/`false`/`null`
 //! checked for well-formedness, whitespace (space, tab, CR, LF) anywhere between tokens. The
-//! whole body must be UTF-8. It runs in linear time: every byte is looked at a bounded number
-//! of times, and the inside of strings is skipped in 32-byte blocks.
+//! whole body must be UTF-8: outside strings the grammar allows only ASCII, and every string
+//! holding a non-ASCII byte is validated as it is skipped. It runs in linear time: every byte
+//! is looked at a bounded number of times, and the inside of strings is skipped eight bytes
+//! at a time.
 //!
 //! It yields each top-level member's name and the exact byte span of its value, and rejects
 //! a body in which any top-level member appears twice ([`Error::DuplicateMember`]): this is
@@ -162,8 +164,6 @@ impl<'a> Members<'a> {
 /// [`Error::TooManyMembers`] beyond [`MAX_MEMBERS`]; [`Error::DuplicateMember`] for a
 /// top-level name seen twice.
 pub fn scan(body: &[u8]) -> Result<Members<'_>> {
-    let text = core::str::from_utf8(body)
-        .map_err(|e| Error::Malformed { offset: e.valid_up_to(), what: "not UTF-8" })?;
     let b = body;
     let mut members: heapless::Vec<Member<'_>, MAX_MEMBERS> = heapless::Vec::new();
     let mut i = skip_ws(b, 0);
@@ -184,8 +184,10 @@ pub fn scan(body: &[u8]) -> Result<Members<'_>> {
             }
             let name_start = i + 1;
             let name_end = skip_string(b, i)?;
-            let name = text
+            // `skip_string` validated the name's UTF-8 already; this cannot fail.
+            let name = b
                 .get(name_start..name_end - 1)
+                .and_then(|n| core::str::from_utf8(n).ok())
                 .ok_or(Error::Malformed { offset: i, what: "member name" })?;
             if name.as_bytes().contains(&b'\\') {
                 return Err(malformed(i, "escaped top-level member name"));
@@ -244,38 +246,37 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Whether a byte ends the fast path inside a string: a quote, a backslash or a control byte.
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in every byte of `w` equal to `byte`; exact for the lowest such byte (a borrow
+/// can only mark bytes above a true match).
 #[inline]
-fn is_string_special(c: u8) -> bool {
-    (c == b'"') | (c == b'\\') | (c < 0x20)
+fn bytes_equal(w: u64, byte: u8) -> u64 {
+    let x = w ^ (LOW_BITS * u64::from(byte));
+    x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS
 }
 
-/// The first index at or after `i` holding a string-special byte, or `b.len()`.
-///
-/// The first 16 bytes are checked one by one (most strings, keys and codes, end there);
-/// then blocks of 32 bytes are tested with a branch-free OR-reduction that the compiler
-/// vectorizes.
+/// The first index at or after `i` holding a quote, a backslash, a control byte or (when
+/// `ascii_only`) a byte ≥ 0x80; or `b.len()`. Eight bytes at a time (SWAR, no `unsafe`).
 #[inline]
-fn find_string_special(b: &[u8], i: usize) -> usize {
-    const SHORT: usize = 16;
-    const BLOCK: usize = 32;
-    let short = b.get(i..).unwrap_or_default();
-    if let Some(k) = short.iter().take(SHORT).position(|&c| is_string_special(c)) {
-        return i + k;
-    }
-    let mut i = i + SHORT.min(short.len());
-    while let Some(block) = b.get(i..i + BLOCK).and_then(|s| <&[u8; BLOCK]>::try_from(s).ok()) {
-        let mut hit = 0u8;
-        for &c in block {
-            hit |= u8::from(c == b'"') | u8::from(c == b'\\') | u8::from(c < 0x20);
+fn find_string_special(b: &[u8], mut i: usize, ascii_only: bool) -> usize {
+    let non_ascii = if ascii_only { HIGH_BITS } else { 0 };
+    while let Some(word) = b.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+        let w = u64::from_le_bytes(word);
+        // `w - 0x20..` borrows into the high bit of every byte below 0x20 (exact for the lowest).
+        let control = w.wrapping_sub(LOW_BITS * 0x20) & !w & HIGH_BITS;
+        let hits = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | control | (w & non_ascii);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
         }
-        if hit != 0 {
-            break;
-        }
-        i += BLOCK;
+        i += 8;
     }
     let rest = b.get(i..).unwrap_or_default();
-    i + rest.iter().position(|&c| is_string_special(c)).unwrap_or(rest.len())
+    i + rest
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20 || (ascii_only && c >= 0x80))
+        .unwrap_or(rest.len())
 }
 
 fn hex4(b: &[u8], i: usize) -> Option<u16> {
@@ -294,14 +295,25 @@ fn hex4(b: &[u8], i: usize) -> Option<u16> {
 }
 
 /// Skips a string starting at the quote `b[start]`; returns the index after its closing
-/// quote.
+/// quote. The string's bytes must be UTF-8: they are validated here, and only for strings
+/// that hold a non-ASCII byte (everything outside strings is ASCII by the grammar).
 fn skip_string(b: &[u8], start: usize) -> Result<usize> {
     let mut i = start + 1;
+    let mut ascii_only = true;
     loop {
-        i = find_string_special(b, i);
+        i = find_string_special(b, i, ascii_only);
         match b.get(i) {
             None => return Err(malformed(start, "unterminated string")),
-            Some(b'"') => return Ok(i + 1),
+            Some(b'"') => {
+                if !ascii_only {
+                    let inner = b.get(start + 1..i).unwrap_or_default();
+                    if let Err(e) = core::str::from_utf8(inner) {
+                        return Err(malformed(start + 1 + e.valid_up_to(), "not UTF-8"));
+                    }
+                }
+                return Ok(i + 1);
+            }
+            Some(0x80..) => ascii_only = false,
             Some(b'\\') => match b.get(i + 1) {
                 Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
                 Some(b'u') => {

@@ -15,7 +15,29 @@ use alloc::vec::Vec;
 
 use crate::error::{Error, Result};
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+/// `%XX` for every byte value, uppercase: the escape of byte `b` is `ESCAPES[3 * b..3 * b + 3]`.
+const ESCAPES: &str = concat!(
+    "%00%01%02%03%04%05%06%07%08%09%0A%0B%0C%0D%0E%0F%10%11%12%13%14%15%16%17%18%19%1A%1B%1C%1D%1E%1F",
+    "%20%21%22%23%24%25%26%27%28%29%2A%2B%2C%2D%2E%2F%30%31%32%33%34%35%36%37%38%39%3A%3B%3C%3D%3E%3F",
+    "%40%41%42%43%44%45%46%47%48%49%4A%4B%4C%4D%4E%4F%50%51%52%53%54%55%56%57%58%59%5A%5B%5C%5D%5E%5F",
+    "%60%61%62%63%64%65%66%67%68%69%6A%6B%6C%6D%6E%6F%70%71%72%73%74%75%76%77%78%79%7A%7B%7C%7D%7E%7F",
+    "%80%81%82%83%84%85%86%87%88%89%8A%8B%8C%8D%8E%8F%90%91%92%93%94%95%96%97%98%99%9A%9B%9C%9D%9E%9F",
+    "%A0%A1%A2%A3%A4%A5%A6%A7%A8%A9%AA%AB%AC%AD%AE%AF%B0%B1%B2%B3%B4%B5%B6%B7%B8%B9%BA%BB%BC%BD%BE%BF",
+    "%C0%C1%C2%C3%C4%C5%C6%C7%C8%C9%CA%CB%CC%CD%CE%CF%D0%D1%D2%D3%D4%D5%D6%D7%D8%D9%DA%DB%DC%DD%DE%DF",
+    "%E0%E1%E2%E3%E4%E5%E6%E7%E8%E9%EA%EB%EC%ED%EE%EF%F0%F1%F2%F3%F4%F5%F6%F7%F8%F9%FA%FB%FC%FD%FE%FF",
+);
+
+/// Whether a byte stays as it is, indexed by byte value (a table beats the range tests on the
+/// escape-dense JSON of `biz_content`).
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_unreserved(b as u8);
+        b += 1;
+    }
+    table
+};
 
 /// Whether a byte stays as it is in Java's `URLEncoder`.
 const fn is_unreserved(b: u8) -> bool {
@@ -24,7 +46,8 @@ const fn is_unreserved(b: u8) -> bool {
 
 /// The length of `value` once form-encoded.
 pub fn encoded_len(value: &str) -> usize {
-    value.bytes().map(|b| if is_unreserved(b) || b == b' ' { 1 } else { 3 }).sum()
+    // Every byte costs 1, plus 2 more for each byte that becomes `%XX`.
+    value.len() + 2 * value.bytes().filter(|&b| !UNRESERVED[usize::from(b)] && b != b' ').count()
 }
 
 /// Appends `value`, form-encoded, to `out`.
@@ -32,7 +55,7 @@ pub fn encode_into(value: &str, out: &mut String) {
     let bytes = value.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if is_unreserved(b) {
+        if UNRESERVED[usize::from(b)] {
             continue;
         }
         // `start..i` is a run of unreserved ASCII bytes, so both ends are char boundaries;
@@ -43,9 +66,8 @@ pub fn encode_into(value: &str, out: &mut String) {
         if b == b' ' {
             out.push('+');
         } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            let at = 3 * usize::from(b);
+            out.push_str(ESCAPES.get(at..at + 3).unwrap_or_default());
         }
         start = i + 1;
     }
@@ -163,6 +185,14 @@ mod tests {
         assert_eq!(enc("~!'()"), "%7E%21%27%28%29");
         assert_eq!(enc("张三"), "%E5%BC%A0%E4%B8%89");
         assert_eq!(enc("{\"a\":1}&#"), "%7B%22a%22%3A1%7D%26%23");
+    }
+
+    #[test]
+    fn escape_table_is_percent_uppercase_hex() {
+        for b in 0..=255u8 {
+            let at = 3 * usize::from(b);
+            assert_eq!(&ESCAPES[at..at + 3], alloc::format!("%{b:02X}"));
+        }
     }
 
     #[test]

@@ -80,3 +80,74 @@ fn sign_content_allocation_budget() {
     assert_eq!(n, 0, "digest path allocated");
     assert_eq!(digest.finalize(), Sha256::digest(fixed.as_bytes()));
 }
+
+/// Keys are parsed once, never per request: encoding a request and decoding a response take
+/// ready-made signer/verifier values, and the allocations they make are those of the request
+/// strings and the RSA operation — nowhere near those of parsing a key (which is the only
+/// place DER/PEM decoding happens). Counts are per thread, so parallel tests do not interfere.
+#[test]
+fn keys_are_parsed_once_not_per_request() {
+    use alipay_codec::api::verifyidentity::{
+        Product, ProductName, VerifyIdentityApply, VerifyIdentityApplyRequest,
+    };
+    use alipay_codec::response::{self, ResponseOptions};
+    use alipay_codec::{AppConfig, AppPrivateKey, Message, SignType, Signer, Timestamp};
+
+    let pem = include_str!("keys/app_private_pkcs8.pem");
+    let mut key = None;
+    let parse = allocations_in(|| key = Some(AppPrivateKey::parse(pem).unwrap()));
+    let key = key.unwrap();
+    let signer = key.unblinded();
+
+    let config = AppConfig::builder("2014072300007148").build().unwrap();
+    let biz = VerifyIdentityApplyRequest::builder()
+        .biz_id("test_302857831249")
+        .account_id("330102198807312189")
+        .validate_product_group(Product::new(1, ProductName::NativePaymentPassword))
+        .scene_code("metro#metro#metro_forgetpwd_confirm#mobileClient")
+        .build()
+        .unwrap();
+    let ts = Timestamp::parse("2014-07-24 03:07:50").unwrap();
+
+    // One bare RSA2 signature, for reference.
+    let sign_only = allocations_in(|| {
+        signer.sign(SignType::Rsa2, Message::Bytes(b"x")).unwrap();
+    });
+    // The same signer, reused for many requests: each costs the same, and only the request's
+    // own strings on top of the RSA operation.
+    let mut per_request = Vec::new();
+    for _ in 0..3 {
+        per_request.push(allocations_in(|| {
+            config.encode::<VerifyIdentityApply>(&biz, &ts, &signer).unwrap();
+        }));
+    }
+    assert!(per_request.windows(2).all(|w| w[0] == w[1]), "{per_request:?}");
+    let overhead = per_request[0] - sign_only;
+    assert!(overhead <= 16, "encode allocates {overhead} beyond the RSA operation");
+    assert!(parse > overhead, "parse {parse} vs encode overhead {overhead}");
+
+    // Decoding with a verifier built once: no parsing there either.
+    let alipay = AppPrivateKey::parse(include_str!("keys/alipay_private_pkcs8.pem")).unwrap();
+    let verifier = alipay.public_key();
+    let span = r#"{"code":"10000","msg":"Success","is_success":"true"}"#;
+    let sign = alipay.unblinded().sign(SignType::Rsa2, Message::Bytes(span.as_bytes())).unwrap();
+    let body = format!(
+        r#"{{"alipay_security_risk_verifyidentity_apply_response":{span},"sign":"{}"}}"#,
+        sign.as_str()
+    );
+    let decodes: Vec<usize> = (0..3)
+        .map(|_| {
+            allocations_in(|| {
+                response::decode::<VerifyIdentityApply>(
+                    body.as_bytes(),
+                    SignType::Rsa2,
+                    &verifier,
+                    ResponseOptions::new(),
+                )
+                .unwrap();
+            })
+        })
+        .collect();
+    assert!(decodes.windows(2).all(|w| w[0] == w[1]), "{decodes:?}");
+    assert!(parse > decodes[0], "parse {parse} vs decode {}", decodes[0]);
+}

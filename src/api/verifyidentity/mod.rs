@@ -52,7 +52,7 @@ use crate::sign_content::is_blank;
 
 pub mod response;
 
-pub use response::VerifyIdentityApplyResponse;
+pub use response::{ErrCode, VerifyIdentityApplyResponse};
 
 /// The method: `alipay.security.risk.verifyidentity.apply`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

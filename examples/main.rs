@@ -1,38 +1,85 @@
-//! The main job: build the signed `alipay.security.risk.verifyidentity.apply` request of the
-//! API page's example, with the bundled test key and the fixed timestamp
-//! `2014-07-24 03:07:50`, and print what goes on the wire.
+//! The main job: the whole cycle of `alipay.security.risk.verifyidentity.apply` against the
+//! loopback gateway, with the bundled test keys and the API page's example request — no
+//! Alipay account needed.
+//!
+//! 1. the request (the page's example, fixed timestamp `2014-07-24 03:07:50`);
+//! 2. its signature (RSA2 with the app key);
+//! 3. the gateway's verification (it rebuilds the sign content from the bytes it received);
+//! 4. the signed response (signed with the "Alipay" key over the node's exact bytes);
+//! 5. the verified, typed result.
 //!
 //! Run: `cargo run --example main`.
 //!
 //! The test keys are published: a signature made with them proves nothing outside tests.
 
+#[path = "../tests/support/loopback.rs"]
+mod loopback;
+
+use std::time::Duration;
+
 use alipay_codec::api::verifyidentity::{
     AccountType, Product, ProductName, VerifyIdentityApply, VerifyIdentityApplyRequest,
 };
-use alipay_codec::{AppConfig, AppPrivateKey, EncodedRequest, Error, Timestamp, GATEWAY};
+use alipay_codec::{
+    response, AlipayPublicKey, AppConfig, AppPrivateKey, EncodedRequest, Error, ResponseOptions,
+    Timestamp, GATEWAY,
+};
 
-/// The app's private key (the `peers-fixture` test key; PKCS#8 PEM).
-const APP_PRIVATE_KEY: &str = include_str!("../tests/keys/app_private_pkcs8.pem");
-
-fn main() -> Result<(), Error> {
-    // Step 1: parse the app key once, at start-up.
-    let app_key = AppPrivateKey::parse(APP_PRIVATE_KEY)?;
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Parse the keys once, at start-up: the app's private key signs requests, the Alipay
+    // public key verifies responses.
+    let app_key = AppPrivateKey::parse(loopback::APP_PRIVATE_KEY)?;
     let signer = app_key.unblinded();
+    let alipay_key = AlipayPublicKey::parse(loopback::ALIPAY_PUBLIC_KEY)?;
 
-    // Step 2: the app configuration, built once and reused for every request.
-    let config = AppConfig::builder("2014072300007148").build()?;
+    // The app configuration, built once and reused for every request.
+    let config = AppConfig::builder(loopback::APP_ID).build()?;
 
-    // Step 3: the typed request of the page's example; every rule of the page is checked here.
+    // The typed request of the page's example; every rule of the page is checked here.
     let request = verifyidentity_request()?;
 
-    // Step 4: the timestamp comes from the caller's clock (fixed here, as on the page).
+    // The timestamp comes from the caller's clock (fixed here, as on the page).
     let timestamp = Timestamp::parse("2014-07-24 03:07:50")?;
 
-    // Step 5: encode and sign.
+    // Steps 1 and 2: encode and sign.
     let encoded = config.encode::<VerifyIdentityApply>(&request, &timestamp, &signer)?;
     print_request(&encoded);
 
-    // Step 6 (the response work): send it, then verify and decode the answer.
+    // Step 3: send it to the loopback gateway, which verifies it as Alipay does.
+    let gateway = loopback::LoopbackServer::start(loopback::Gateway::new())?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .http_status_as_error(false)
+        .proxy(None)
+        .build()
+        .into();
+    let body = agent
+        .post(encoded.url(gateway.url()))
+        .header("Content-Type", encoded.content_type())
+        .send(encoded.body())?
+        .body_mut()
+        .read_to_vec()?;
+    println!("== 3. the gateway's verification (POST {}) ==", gateway.url());
+    for trace in gateway.traces() {
+        println!("sign content the gateway computed:\n{}", trace.sign_content);
+        println!("same as the client's: {}", trace.sign_content == encoded.sign_content());
+        println!("signature verified: {}; answer: {}\n", trace.verified, trace.outcome);
+    }
+
+    // Step 4: the signed response, as received.
+    println!("== 4. the signed response ==\n{}\n", String::from_utf8_lossy(&body));
+
+    // Step 5: verify the node's exact bytes with the Alipay key, then decode typed data.
+    let reply = response::decode::<VerifyIdentityApply>(
+        &body,
+        config.sign_type(),
+        &alipay_key,
+        ResponseOptions::new(),
+    )?;
+    println!("== 5. the verified, typed result ==");
+    println!("verified: {}; success: {}", reply.is_verified(), reply.is_success());
+    println!("status: {:?}", reply.status);
+    println!("{:#?}", reply.body);
     Ok(())
 }
 
@@ -52,11 +99,13 @@ fn verifyidentity_request() -> Result<VerifyIdentityApplyRequest, Error> {
         .build()
 }
 
-/// Prints the sign content, the signature and the HTTP request.
+/// Prints the sign content, the signature and the HTTP request (steps 1 and 2).
 fn print_request(encoded: &EncodedRequest) {
+    println!("== 1. the request ==");
     println!("sign content:\n{}\n", encoded.sign_content());
+    println!("== 2. the signature ==");
     println!("signature:\n{}\n", encoded.signature());
     println!("POST {}", encoded.url(GATEWAY));
     println!("Content-Type: {}\n", encoded.content_type());
-    println!("{}", encoded.body());
+    println!("{}\n", encoded.body());
 }

@@ -157,6 +157,10 @@ pub enum Error {
         /// The SN the response named.
         sn: String,
     },
+    /// Certificate mode: a signed response or notification carries no `alipay_cert_sn`, so
+    /// there is no way to tell which Alipay certificate's key to verify it with (the Java SDK
+    /// rejects it too). Check that the app is configured for certificate mode in the console.
+    MissingCertSn,
     /// AES content encryption or decryption failed; the variant says why.
     Aes(AesError),
 }
@@ -524,6 +528,9 @@ impl fmt::Display for Error {
             Error::Cert(e) => e.fmt(f),
             Error::UnknownCertSn { sn } => {
                 write!(f, "no Alipay certificate with alipay_cert_sn {sn:?} in the key set")
+            }
+            Error::MissingCertSn => {
+                f.write_str("certificate mode: the signed message carries no alipay_cert_sn")
             }
             Error::Aes(e) => e.fmt(f),
         }

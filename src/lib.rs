@@ -15,6 +15,8 @@ pub mod api;
 pub mod cert;
 pub mod error;
 pub mod form;
+#[cfg(feature = "gateway")]
+pub mod gateway;
 pub mod keys;
 #[cfg(feature = "aws-lc")]
 pub mod native;

@@ -214,6 +214,25 @@ impl<'a> UntrustedNotification<'a> {
             .collect();
         Ok(VerifiedNotification { params, mode, cert_sn })
     }
+
+    /// Certificate mode: verifies with the key of the Alipay certificate that the
+    /// notification's `alipay_cert_sn` names, taken from `keys`; otherwise as
+    /// [`verify`](Self::verify).
+    ///
+    /// # Errors
+    /// [`Error::MissingCertSn`] when `alipay_cert_sn` is absent or empty;
+    /// [`Error::UnknownCertSn`] carrying the SN when `keys` has no such certificate; every
+    /// error of [`verify`](Self::verify).
+    #[cfg(feature = "cert")]
+    pub fn verify_with_cert_keys(
+        self,
+        sign_type: SignType,
+        keys: &crate::cert::AlipayCertKeys,
+        options: NotifyOptions,
+    ) -> Result<VerifiedNotification<'a>> {
+        let key = keys.get(self.cert_sn().ok_or(Error::MissingCertSn)?)?;
+        self.verify(sign_type, key, options)
+    }
 }
 
 /// A notification whose signature verified. Holds only the parameters the signature

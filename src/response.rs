@@ -788,6 +788,46 @@ impl<'a> UntrustedResponse<'a> {
             authenticity,
         })
     }
+
+    /// Certificate mode: verifies with the key of the Alipay certificate that the response's
+    /// `alipay_cert_sn` names, taken from `keys`; otherwise as [`verify`](Self::verify).
+    ///
+    /// A signed response must name its certificate: one without `alipay_cert_sn` (or with
+    /// `""`) is [`Error::MissingCertSn`], success or error, as in the Java SDK. An unsigned
+    /// response needs no key and goes through the unsigned rules of
+    /// [`verify`](Self::verify) (an unsigned error may be accepted, an unsigned success is
+    /// [`Error::Unsigned`]).
+    ///
+    /// # Errors
+    /// [`Error::MissingCertSn`]; [`Error::UnknownCertSn`] carrying the SN when `keys` has no
+    /// such certificate (download it with `alipay.open.app.alipaycert.download`, check it,
+    /// add it and verify again); [`Error::Malformed`] for a broken escape in the SN; every
+    /// error of [`verify`](Self::verify).
+    #[cfg(feature = "cert")]
+    pub fn verify_with_cert_keys(
+        self,
+        sign_type: SignType,
+        keys: &crate::cert::AlipayCertKeys,
+        options: ResponseOptions,
+    ) -> Result<VerifiedResponse<'a>> {
+        if self.sign.is_none() {
+            return self.verify(sign_type, &NoKey, options);
+        }
+        let sn = self.cert_sn()?.filter(|sn| !sn.is_empty()).ok_or(Error::MissingCertSn)?;
+        let key = keys.get(&sn)?;
+        self.verify(sign_type, key, options)
+    }
+}
+
+/// The verifier of an unsigned response, which is never asked to verify anything.
+#[cfg(feature = "cert")]
+struct NoKey;
+
+#[cfg(feature = "cert")]
+impl Verifier for NoKey {
+    fn verify(&self, _: SignType, _: Message<'_>, _: &Signature) -> Result<()> {
+        Err(Error::MissingCertSn)
+    }
 }
 
 /// Options for [`UntrustedResponse::verify`].
@@ -949,19 +989,86 @@ impl<'a> VerifiedResponse<'a> {
     /// for a status that does not decode, a success whose body does not decode, or an
     /// encrypted node.
     pub fn reply<M: Method>(&self) -> Result<Reply<M::Response>> {
+        self.check_node::<M>()?;
+        reply_from::<M>(self.object_span("status")?, self.authenticity)
+    }
+
+    /// [`Error::NoNode`] when the node is neither `M`'s nor `error_response`.
+    fn check_node<M: Method>(&self) -> Result<()> {
         if !is_node_of(self.node_name, M::NAME) && self.node_name != ERROR_RESPONSE {
             return Err(Error::NoNode { expected: node_name_of(M::NAME) });
         }
-        let status = self.status()?;
-        let body = if !self.is_verified() {
-            None
-        } else if status.is_success() {
-            Some(serde_json::from_slice(self.span).map_err(|e| json_error(M::NAME, &e))?)
-        } else {
-            serde_json::from_slice(self.span).ok()
-        };
-        Ok(Reply { status, authenticity: self.authenticity, body })
+        Ok(())
     }
+
+    /// The node's JSON text under AES content encryption (PROTOCOL §7): for an encrypted
+    /// node, the verified ciphertext (the string's JSON-unescaped contents) decrypted with
+    /// `key`; for a plain object node (e.g. `isv.decryption-error-unknown`: the gateway could
+    /// not decrypt the request and answered in clear), the span itself.
+    ///
+    /// # Errors
+    /// [`Error::Unsigned`] for an encrypted node without a verified signature (never
+    /// returned by [`UntrustedResponse::verify`], which refuses those); [`Error::Malformed`]
+    /// for a broken escape in the string; [`Error::Aes`] when the ciphertext is not base64
+    /// ([`crate::AesError::NotBase64`]), not whole blocks ([`crate::AesError::Length`]), or
+    /// does not decrypt under `key` ([`crate::AesError::Padding`],
+    /// [`crate::AesError::NotUtf8`]: most often the wrong key).
+    #[cfg(feature = "aes")]
+    pub fn plaintext(&self, key: &crate::aes::AesKey) -> Result<Cow<'a, str>> {
+        match self.kind {
+            NodeKind::Object => core::str::from_utf8(self.span)
+                .map(Cow::Borrowed)
+                .map_err(|_| Error::Malformed { offset: 0, what: "node is not UTF-8" }),
+            NodeKind::Encrypted => {
+                if !self.is_verified() {
+                    return Err(Error::Unsigned);
+                }
+                let inner = match self.span {
+                    [b'"', inner @ .., b'"'] => core::str::from_utf8(inner).ok(),
+                    _ => None,
+                }
+                .ok_or(Error::Malformed { offset: 0, what: "encrypted node is not a string" })?;
+                Ok(Cow::Owned(key.decrypt(&unescape(inner)?)?))
+            }
+        }
+    }
+
+    /// The gateway status and the method's typed body of a response to an AES-encrypted
+    /// request ([`crate::AppConfig::encode_encrypted`]).
+    ///
+    /// The signature was verified over the quoted ciphertext; this decrypts it
+    /// ([`plaintext`](Self::plaintext)) and decodes status and body from the plaintext, with
+    /// the rules of [`reply`](Self::reply). A plain object node (the gateway could not
+    /// decrypt the request, `isv.decryption-error-unknown`) is decoded as it stands, as a
+    /// normal verified (or accepted unsigned) error response.
+    ///
+    /// # Errors
+    /// [`Error::NoNode`] when the node belongs to another method than `M`; every error of
+    /// [`plaintext`](Self::plaintext); [`Error::Json`] for a status that does not decode or a
+    /// success whose body does not decode.
+    #[cfg(feature = "aes")]
+    pub fn reply_decrypted<M: Method>(
+        &self,
+        key: &crate::aes::AesKey,
+    ) -> Result<Reply<M::Response>> {
+        self.check_node::<M>()?;
+        let plaintext = self.plaintext(key)?;
+        reply_from::<M>(plaintext.as_bytes(), self.authenticity)
+    }
+}
+
+/// Decodes the status and `M`'s body from a node's (verified or decrypted) JSON; the body
+/// only for a verified response, required on success, best-effort otherwise.
+fn reply_from<M: Method>(json: &[u8], authenticity: Authenticity) -> Result<Reply<M::Response>> {
+    let status: Status = serde_json::from_slice(json).map_err(|e| json_error("status", &e))?;
+    let body = if !authenticity.is_verified() {
+        None
+    } else if status.is_success() {
+        Some(serde_json::from_slice(json).map_err(|e| json_error(M::NAME, &e))?)
+    } else {
+        serde_json::from_slice(json).ok()
+    };
+    Ok(Reply { status, authenticity, body })
 }
 
 fn json_error(field: &'static str, e: &serde_json::Error) -> Error {

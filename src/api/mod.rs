@@ -7,6 +7,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub mod alipaycert_download;
 pub mod verifyidentity;
 
 /// A gateway method: what it is called, what it takes, what it answers.

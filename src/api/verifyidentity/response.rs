@@ -35,24 +35,62 @@ use serde::Deserialize;
 use super::{Product, ProductName};
 
 /// The method-specific fields of the response.
+///
+/// With the `gateway` feature it also serializes, in the wire form it decodes from
+/// (`is_success` as `"true"`/`"false"`, product lists as JSON text: one product as an object,
+/// several as an array, none as `""`; `None` fields left out), so a test gateway can answer
+/// with it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "gateway", derive(serde::Serialize))]
 pub struct VerifyIdentityApplyResponse {
     /// Whether the query was processed (`"true"`); `false` means a system failure, see
     /// [`err_code`](Self::err_code). Processing is not business success.
     #[serde(deserialize_with = "bool_string")]
+    #[cfg_attr(feature = "gateway", serde(serialize_with = "wire::bool_string"))]
     pub is_success: bool,
     /// Why the query failed.
     #[serde(default)]
+    #[cfg_attr(feature = "gateway", serde(skip_serializing_if = "Option::is_none"))]
     pub err_code: Option<ErrCode>,
     /// The failure's description, verbatim.
     #[serde(default)]
+    #[cfg_attr(feature = "gateway", serde(skip_serializing_if = "Option::is_none"))]
     pub err_message: Option<String>,
     /// The usable verification products.
     #[serde(default, deserialize_with = "products")]
+    #[cfg_attr(feature = "gateway", serde(serialize_with = "wire::products"))]
     pub usable_product_group: Vec<Product>,
     /// The unusable verification products.
     #[serde(default, deserialize_with = "products")]
+    #[cfg_attr(feature = "gateway", serde(serialize_with = "wire::products"))]
     pub unusable_product_list: Vec<Product>,
+}
+
+/// The gateway side's serializers: the wire form the deserializers read.
+#[cfg(feature = "gateway")]
+mod wire {
+    use serde::ser::{Error as _, Serialize, Serializer};
+
+    use super::{ErrCode, Product};
+
+    pub(super) fn bool_string<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if *v { "true" } else { "false" })
+    }
+
+    pub(super) fn products<S: Serializer>(v: &[Product], s: S) -> Result<S::Ok, S::Error> {
+        let text = match v {
+            [] => Ok(alloc::string::String::new()),
+            [one] => serde_json::to_string(one),
+            many => serde_json::to_string(many),
+        };
+        s.serialize_str(&text.map_err(S::Error::custom)?)
+    }
+
+    impl Serialize for ErrCode {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
 }
 
 /// The page's business error codes.

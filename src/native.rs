@@ -121,10 +121,7 @@ impl Verifier for NativeVerifier {
         signature: &Signature,
     ) -> Result<()> {
         let mut buf = [0u8; MAX_SIGNATURE_BYTES];
-        let raw = signature.decode(&mut buf)?;
-        if raw.len() != self.size {
-            return Err(Error::SignatureLength { expected: self.size, actual: raw.len() });
-        }
+        let raw = signature.decode_exact(&mut buf, self.size)?;
         let (key, algorithm) = match sign_type {
             SignType::Rsa2 => (&self.sha256, &digest::SHA256),
             SignType::Rsa => (&self.sha1, &digest::SHA1_FOR_LEGACY_USE_ONLY),

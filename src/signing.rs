@@ -168,6 +168,20 @@ impl Signature {
         Base64::decode(text, buf).map_err(|_| Error::SignatureNotBase64)
     }
 
+    /// Decodes the raw bytes into `buf`, checking that there are exactly `len` of them (the
+    /// key's modulus size): a wrong length is its own error, apart from a mismatch.
+    pub(crate) fn decode_exact<'b>(
+        &self,
+        buf: &'b mut [u8; MAX_SIGNATURE_BYTES],
+        len: usize,
+    ) -> Result<&'b [u8]> {
+        let raw = self.decode(buf)?;
+        if raw.len() != len {
+            return Err(Error::SignatureLength { expected: len, actual: raw.len() });
+        }
+        Ok(raw)
+    }
+
     /// The base64 text, as it goes into the `sign` parameter.
     pub fn as_str(&self) -> &str {
         &self.text
@@ -329,10 +343,7 @@ impl Verifier for AlipayPublicKey {
         signature: &Signature,
     ) -> Result<()> {
         let mut buf = [0u8; MAX_SIGNATURE_BYTES];
-        let raw = signature.decode(&mut buf)?;
-        if raw.len() != self.key.size() {
-            return Err(Error::SignatureLength { expected: self.key.size(), actual: raw.len() });
-        }
+        let raw = signature.decode_exact(&mut buf, self.key.size())?;
         let (scheme, digest) = scheme_and_digest(sign_type, &message);
         self.key.verify(scheme, digest.as_slice(), raw).map_err(|_| Error::InvalidSignature)
     }

@@ -7,7 +7,8 @@ use libfuzzer_sys::fuzz_target;
 use sha2::{Digest, Sha256};
 
 fuzz_target!(|pairs: Vec<(String, String)>| {
-    let mut forward: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut forward: Vec<(&str, &str)> =
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut backward: Vec<(&str, &str)> = forward.iter().rev().copied().collect();
     let a = SignContent::new(&mut forward);
     let b = SignContent::new(&mut backward);

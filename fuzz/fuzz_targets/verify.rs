@@ -8,7 +8,10 @@ use libfuzzer_sys::fuzz_target;
 
 fn key() -> &'static AlipayPublicKey {
     static KEY: OnceLock<AlipayPublicKey> = OnceLock::new();
-    KEY.get_or_init(|| AlipayPublicKey::parse(include_str!("../../tests/keys/alipay_public.pem")).expect("test key"))
+    KEY.get_or_init(|| {
+        AlipayPublicKey::parse(include_str!("../../tests/keys/alipay_public.pem"))
+            .expect("test key")
+    })
 }
 
 fuzz_target!(|input: (&[u8], &[u8], &str)| {

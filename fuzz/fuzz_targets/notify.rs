@@ -1,0 +1,50 @@
+//! Notification parse + verify on arbitrary form bytes never panics and never verifies; on
+//! success the content is the `&`-join of the sorted `key=value` pairs it covers.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use alipay_codec::{AlipayPublicKey, NotifyMode, NotifyOptions, SignType, UntrustedNotification};
+use libfuzzer_sys::fuzz_target;
+
+fn key() -> &'static AlipayPublicKey {
+    static KEY: OnceLock<AlipayPublicKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        AlipayPublicKey::parse(include_str!("../../tests/keys/alipay_public.pem"))
+            .expect("test key")
+    })
+}
+
+/// Java's `Character.isWhitespace`, written from its documentation (blank values are dropped).
+fn java_whitespace(c: char) -> bool {
+    matches!(c, '\t'..='\r' | '\x1c'..='\x1f' | ' ' | '\u{1680}' | '\u{2028}' | '\u{2029}')
+        || matches!(c, '\u{2000}'..='\u{2006}' | '\u{2008}'..='\u{200a}' | '\u{205f}' | '\u{3000}')
+}
+
+fuzz_target!(|form: &[u8]| {
+    let Ok(notification) = UntrustedNotification::parse(form) else { return };
+    let pairs = alipay_codec::form::decode(form).expect("parse succeeded");
+    for (mode, keep) in [(NotifyMode::V1, false), (NotifyMode::V2, false), (NotifyMode::V2, true)] {
+        if let Ok(content) = notification.content(mode, keep) {
+            let mut expected: Vec<_> = pairs
+                .iter()
+                .filter(|(k, v)| {
+                    k != "sign"
+                        && !(mode == NotifyMode::V1 && k == "sign_type")
+                        && (keep || k != "alipay_cert_sn")
+                        && !v.chars().all(java_whitespace)
+                })
+                .collect();
+            expected.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            let joined: Vec<String> = expected.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            assert_eq!(content, joined.join("&"));
+        }
+    }
+    for sign_type in [SignType::Rsa2, SignType::Rsa] {
+        let options = NotifyOptions::new(NotifyMode::V2ThenV1);
+        assert!(
+            notification.clone().verify(sign_type, key(), options).is_err(),
+            "random form verified"
+        );
+    }
+});

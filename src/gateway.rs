@@ -117,23 +117,6 @@ use crate::timestamp::Timestamp;
 pub const INVALID_SIGNATURE_SUB_MSG: &str =
     "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：";
 
-/// The gateway's `msg` for a gateway code (`"Success"`, `"Invalid Arguments"`, ...); empty
-/// for [`GatewayCode::Unknown`].
-pub const fn msg_of(code: GatewayCode) -> &'static str {
-    match code {
-        GatewayCode::Success => "Success",
-        GatewayCode::ServiceUnavailable => "Service Currently Unavailable",
-        GatewayCode::InsufficientTokenPermissions => "Insufficient Token Permissions",
-        GatewayCode::MissingArguments => "Missing Required Arguments",
-        GatewayCode::InvalidArguments => "Invalid Arguments",
-        GatewayCode::InsufficientConditions => "Insufficient Conditions",
-        GatewayCode::BusinessFailed => "Business Failed",
-        GatewayCode::CallLimited => "Call Limited",
-        GatewayCode::InsufficientPermissions => "Insufficient Permissions",
-        _ => "",
-    }
-}
-
 // ---- rejections -------------------------------------------------------------------------------
 
 /// What the gateway answers to a request whose envelope is wrong: the `40001` / `40002` codes
@@ -223,7 +206,7 @@ impl Rejection {
 
     /// The wire `msg`: `"Missing Required Arguments"` or `"Invalid Arguments"`.
     pub fn msg(&self) -> &'static str {
-        msg_of(self.gateway_code())
+        self.gateway_code().msg()
     }
 
     /// The wire `sub_code`, e.g. `"isv.invalid-signature"`.
@@ -657,7 +640,7 @@ impl<T> Node<T> {
     ) -> Self {
         Node {
             code: code.as_code().unwrap_or_default().into(),
-            msg: msg_of(code).into(),
+            msg: code.msg().into(),
             sub_code,
             sub_msg,
             body,

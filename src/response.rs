@@ -1150,37 +1150,38 @@ pub enum GatewayCode {
     Unknown,
 }
 
+/// Each known gateway code with its wire `code` and the `msg` the gateway sends with it.
+const GATEWAY_CODES: [(GatewayCode, &str, &str); 9] = [
+    (GatewayCode::Success, "10000", "Success"),
+    (GatewayCode::ServiceUnavailable, "20000", "Service Currently Unavailable"),
+    (GatewayCode::InsufficientTokenPermissions, "20001", "Insufficient Token Permissions"),
+    (GatewayCode::MissingArguments, "40001", "Missing Required Arguments"),
+    (GatewayCode::InvalidArguments, "40002", "Invalid Arguments"),
+    (GatewayCode::InsufficientConditions, "40003", "Insufficient Conditions"),
+    (GatewayCode::BusinessFailed, "40004", "Business Failed"),
+    (GatewayCode::CallLimited, "40005", "Call Limited"),
+    (GatewayCode::InsufficientPermissions, "40006", "Insufficient Permissions"),
+];
+
 impl GatewayCode {
     /// Classifies a code string.
     pub fn from_code(code: &str) -> Self {
-        match code {
-            "10000" => GatewayCode::Success,
-            "20000" => GatewayCode::ServiceUnavailable,
-            "20001" => GatewayCode::InsufficientTokenPermissions,
-            "40001" => GatewayCode::MissingArguments,
-            "40002" => GatewayCode::InvalidArguments,
-            "40003" => GatewayCode::InsufficientConditions,
-            "40004" => GatewayCode::BusinessFailed,
-            "40005" => GatewayCode::CallLimited,
-            "40006" => GatewayCode::InsufficientPermissions,
-            _ => GatewayCode::Unknown,
-        }
+        GATEWAY_CODES.iter().find(|e| e.1 == code).map_or(GatewayCode::Unknown, |e| e.0)
+    }
+
+    /// The table row of a known code.
+    fn entry(self) -> Option<&'static (GatewayCode, &'static str, &'static str)> {
+        GATEWAY_CODES.iter().find(|e| e.0 == self)
     }
 
     /// The wire code, `None` for [`GatewayCode::Unknown`].
-    pub const fn as_code(self) -> Option<&'static str> {
-        Some(match self {
-            GatewayCode::Success => "10000",
-            GatewayCode::ServiceUnavailable => "20000",
-            GatewayCode::InsufficientTokenPermissions => "20001",
-            GatewayCode::MissingArguments => "40001",
-            GatewayCode::InvalidArguments => "40002",
-            GatewayCode::InsufficientConditions => "40003",
-            GatewayCode::BusinessFailed => "40004",
-            GatewayCode::CallLimited => "40005",
-            GatewayCode::InsufficientPermissions => "40006",
-            GatewayCode::Unknown => return None,
-        })
+    pub fn as_code(self) -> Option<&'static str> {
+        self.entry().map(|e| e.1)
+    }
+
+    /// The `msg` the gateway sends with this code (`""` for [`GatewayCode::Unknown`]).
+    pub fn msg(self) -> &'static str {
+        self.entry().map_or("", |e| e.2)
     }
 
     /// Whether the outcome of the call is unknown (`20000`): query before retrying a payment.
@@ -1310,6 +1311,11 @@ mod tests {
         assert_eq!(GatewayCode::from_code("20001"), GatewayCode::InsufficientTokenPermissions);
         assert_eq!(GatewayCode::from_code("12345"), GatewayCode::Unknown);
         assert_eq!(GatewayCode::CallLimited.as_code(), Some("40005"));
+        assert_eq!(GatewayCode::InvalidArguments.msg(), "Invalid Arguments");
+        assert_eq!((GatewayCode::Unknown.as_code(), GatewayCode::Unknown.msg()), (None, ""));
+        for (code, wire, _) in GATEWAY_CODES {
+            assert_eq!(GatewayCode::from_code(wire), code);
+        }
         assert_eq!(SubCodeClass::of("aop.invalid-auth-token"), SubCodeClass::Aop);
         assert_eq!(SubCodeClass::of("ACQ.X"), SubCodeClass::Business);
     }

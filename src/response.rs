@@ -12,10 +12,18 @@
 //! escape checked, `\uXXXX` included, surrogates paired), nesting of `{}` and `[]` with an
 //! explicit depth counter bounded by [`MAX_DEPTH`], numbers and `true`/`false`/`null`
 //! checked for well-formedness, whitespace (space, tab, CR, LF) anywhere between tokens. The
-//! whole body must be UTF-8: outside strings the grammar allows only ASCII, and every string
-//! holding a non-ASCII byte is validated as it is skipped. It runs in linear time: every byte
-//! is looked at a bounded number of times, and the inside of strings is skipped eight bytes
-//! at a time.
+//! whole body must be UTF-8: outside strings the grammar allows only ASCII, and inside
+//! strings every non-ASCII character is validated where it stands. It runs in linear time:
+//! every byte is looked at a bounded number of times.
+//!
+//! Strings, most of a response's bytes, are read through 64-byte windows of the body that
+//! hold one bit per byte, set for the bytes a string reader must stop at (a quote, a
+//! backslash, a control byte, a non-ASCII byte). The windows are computed one after the
+//! other with code the compiler turns into SIMD compares (no `unsafe`, no `core::arch`), and
+//! the reader hops from set bit to set bit: a string's end comes from a shift and a count of
+//! trailing zeros, not from a chain of loads whose addresses depend on the previous token.
+//! That fast reader only ever accepts; a string breaking any rule is read again, byte by
+//! byte, by the reader that reports the exact error.
 //!
 //! It yields each top-level member's name and the exact byte span of its value, and rejects
 //! a body in which any top-level member appears twice ([`Error::DuplicateMember`]): this is
@@ -183,12 +191,13 @@ pub fn scan(body: &[u8]) -> Result<Members<'_>> {
                 None => return Err(malformed(i, "truncated body")),
             }
             let name_start = i + 1;
-            let name_end = skip_string(b, i)?;
-            // `skip_string` validated the name's UTF-8 already; this cannot fail.
+            // Names are few and short: the plain byte-at-a-time reader is all they need.
+            let name_end = skip_string_exact(b, i)?;
+            // `skip_string_exact` validated the name's UTF-8 already; this cannot fail.
             let name = b
                 .get(name_start..name_end - 1)
                 .and_then(|n| core::str::from_utf8(n).ok())
-                .ok_or(Error::Malformed { offset: i, what: "member name" })?;
+                .ok_or_else(|| malformed(i, "member name"))?;
             if name.as_bytes().contains(&b'\\') {
                 return Err(malformed(i, "escaped top-level member name"));
             }
@@ -200,9 +209,7 @@ pub fn scan(body: &[u8]) -> Result<Members<'_>> {
             }
             let value_start = i;
             let value_end = skip_value(b, i)?;
-            let value = b
-                .get(value_start..value_end)
-                .ok_or(Error::Malformed { offset: i, what: "value" })?;
+            let value = b.get(value_start..value_end).ok_or_else(|| malformed(i, "value"))?;
             if members.iter().any(|m| m.name == name) {
                 return Err(Error::DuplicateMember { name: name.to_string() });
             }
@@ -226,6 +233,7 @@ pub fn scan(body: &[u8]) -> Result<Members<'_>> {
     Ok(Members { members })
 }
 
+#[cold]
 fn malformed(offset: usize, what: &'static str) -> Error {
     Error::Malformed { offset, what }
 }
@@ -246,37 +254,123 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// High bit set in every byte of `w` equal to `byte`; exact for the lowest such byte (a borrow
-/// can only mark bytes above a true match).
-#[inline]
-fn bytes_equal(w: u64, byte: u8) -> u64 {
-    let x = w ^ (LOW_BITS * u64::from(byte));
-    x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS
+/// The first byte at or after `i` that is not whitespace, with its index (`None`: the body
+/// ends first). The common case stays inline: compact JSON has no whitespace between
+/// tokens, and every byte that can start a token is above `b' '` while every whitespace
+/// byte is at or below it, so one comparison settles it.
+#[inline(always)]
+fn peek(b: &[u8], i: usize) -> (usize, Option<u8>) {
+    match b.get(i) {
+        Some(&c) if c > b' ' => (i, Some(c)),
+        _ => peek_past_ws(b, i),
+    }
 }
 
-/// The first index at or after `i` holding a quote, a backslash, a control byte or (when
-/// `ascii_only`) a byte ≥ 0x80; or `b.len()`. Eight bytes at a time (SWAR, no `unsafe`).
-#[inline]
-fn find_string_special(b: &[u8], mut i: usize, ascii_only: bool) -> usize {
-    let non_ascii = if ascii_only { HIGH_BITS } else { 0 };
-    while let Some(word) = b.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
-        let w = u64::from_le_bytes(word);
-        // `w - 0x20..` borrows into the high bit of every byte below 0x20 (exact for the lowest).
-        let control = w.wrapping_sub(LOW_BITS * 0x20) & !w & HIGH_BITS;
-        let hits = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | control | (w & non_ascii);
-        if hits != 0 {
-            return i + (hits.trailing_zeros() / 8) as usize;
+#[inline(never)]
+fn peek_past_ws(b: &[u8], i: usize) -> (usize, Option<u8>) {
+    let i = skip_ws(b, i);
+    (i, b.get(i).copied())
+}
+
+/// A 64-byte window of the body with one bit per byte, set for the bytes a string reader
+/// must stop at: quotes, backslashes, control bytes (`< 0x20`) and non-ASCII bytes
+/// (`≥ 0x80`).
+///
+/// Finding the end of a string is then a shift and a `trailing_zeros` on a register, not a
+/// load at an address that depends on where the previous string ended: in token-dense JSON
+/// each window begins where the one before it ends, so the processor can compute it without
+/// waiting for the tokens (and this chain of dependent loads was what bounded the speed).
+#[derive(Clone, Copy)]
+struct Window {
+    /// Where the window begins in the body.
+    start: usize,
+    /// Bit `k` set: `b[start + k]` is special (or lies past the end of the body).
+    specials: u64,
+}
+
+impl Window {
+    /// The window of `b` beginning at `start`.
+    #[inline(always)]
+    fn at(b: &[u8], start: usize) -> Self {
+        match b.get(start..start + 64).and_then(|s| <&[u8; 64]>::try_from(s).ok()) {
+            Some(bytes) => Window { start, specials: specials64(bytes) },
+            None => Window::at_end(b, start),
         }
-        i += 8;
     }
-    let rest = b.get(i..).unwrap_or_default();
-    i + rest
-        .iter()
-        .position(|&c| c == b'"' || c == b'\\' || c < 0x20 || (ascii_only && c >= 0x80))
-        .unwrap_or(rest.len())
+
+    /// The window at `start` when fewer than 64 bytes are left. The bytes past the end of
+    /// the body count as special (they read as 0x00, a control byte), so a search never
+    /// runs off the body: [`skip_string`] finds no byte there and hands over.
+    #[cold]
+    #[inline(never)]
+    fn at_end(b: &[u8], start: usize) -> Self {
+        let mut padded = [0u8; 64];
+        let rest = b.get(start..).unwrap_or_default();
+        for (p, &c) in padded.iter_mut().zip(rest) {
+            *p = c;
+        }
+        Window { start, specials: specials64(&padded) }
+    }
+
+    /// The first special byte at or after `i`, or an index at or past `b.len()` when there
+    /// is none. The scanner only moves forward, so `i` is never before the window; were it
+    /// ever, the window is recomputed at `i` (never a wrapped offset that would skip bytes).
+    #[inline(always)]
+    fn next_special(&mut self, b: &[u8], mut i: usize) -> usize {
+        loop {
+            match i.checked_sub(self.start) {
+                Some(offset) if offset < 64 => {
+                    let ahead = self.specials >> offset;
+                    if ahead != 0 {
+                        return i + ahead.trailing_zeros() as usize;
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    *self = Window::at(b, i);
+                    continue;
+                }
+            }
+            // Nothing special from `i` to the end of this window (or `i` is past it).
+            *self = self.following(b, i);
+            i = i.max(self.start);
+        }
+    }
+
+    /// The window after this one for a search from `i`: the next one when `i` is in this
+    /// window or the next, else the one at `i`. (By value rather than `&mut self`, so that
+    /// the search loop keeps its window in registers.)
+    #[inline(always)]
+    fn following(self, b: &[u8], i: usize) -> Self {
+        let next = self.start + 64;
+        Window::at(b, if i < next + 64 { next } else { i })
+    }
+}
+
+/// One bit per byte of `bytes`: set for a quote, a backslash, a control byte or a
+/// non-ASCII byte. Written lane by lane over fixed-size arrays, so that the compiler emits a
+/// handful of SIMD compares per 16 bytes (SSE2 on x86_64, NEON on aarch64) without
+/// `unsafe` or `core::arch`; whatever code it emits, the result is the same.
+#[inline(always)]
+fn specials64(bytes: &[u8; 64]) -> u64 {
+    let mut flags = [0u8; 64];
+    for (flag, &c) in flags.iter_mut().zip(bytes) {
+        // `c ^ 2` maps the quote 0x22 to 0x20, keeps the control bytes below 0x20 (it only
+        // swaps pairs among them) and every other ASCII byte at 0x21 or above; as an `i8`, a
+        // byte `≥ 0x80` is negative. So this one signed comparison catches the quote, the
+        // control bytes and the non-ASCII bytes, and nothing else.
+        let special = (c == b'\\') | (((c ^ 2) as i8) < 0x21);
+        *flag = u8::from(special);
+    }
+    let mut specials = 0;
+    for (k, word) in flags.as_chunks::<8>().0.iter().enumerate() {
+        // Eight flags, each 0 or 1, one per byte: the product gathers flag `j` (bit `8j`)
+        // into bit `56 + j` through the multiplier's bit `63 - 7j`. Each bit of the product
+        // receives at most one partial product, so nothing carries.
+        let gathered = u64::from_le_bytes(*word).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        specials |= gathered << (8 * k);
+    }
+    specials
 }
 
 fn hex4(b: &[u8], i: usize) -> Option<u16> {
@@ -294,14 +388,105 @@ fn hex4(b: &[u8], i: usize) -> Option<u16> {
     Some(v)
 }
 
+/// What a byte after a backslash makes: [`SHORT_ESCAPE`] for the one-letter escapes of
+/// JSON, [`UNICODE_ESCAPE`] for `u`, 0 for anything else (an invalid escape). A table
+/// lookup rather than a `match`, which compiles to an indirect jump.
+static ESCAPES: [u8; 256] = {
+    let mut t = [0; 256];
+    t[b'"' as usize] = SHORT_ESCAPE;
+    t[b'\\' as usize] = SHORT_ESCAPE;
+    t[b'/' as usize] = SHORT_ESCAPE;
+    t[b'b' as usize] = SHORT_ESCAPE;
+    t[b'f' as usize] = SHORT_ESCAPE;
+    t[b'n' as usize] = SHORT_ESCAPE;
+    t[b'r' as usize] = SHORT_ESCAPE;
+    t[b't' as usize] = SHORT_ESCAPE;
+    t[b'u' as usize] = UNICODE_ESCAPE;
+    t
+};
+const SHORT_ESCAPE: u8 = 2;
+const UNICODE_ESCAPE: u8 = 6;
+
+/// The length of the well-formed escape starting with the backslash `b[i]`: 2, 6 for
+/// `\uXXXX`, 12 for a surrogate pair `\uD8xx\uDCxx`; `None` for any other bytes.
+#[inline(always)]
+fn escape_len(b: &[u8], i: usize) -> Option<usize> {
+    match ESCAPES[usize::from(*b.get(i + 1)?)] {
+        SHORT_ESCAPE => Some(2),
+        UNICODE_ESCAPE => match hex4(b, i + 2)? {
+            0xD800..=0xDBFF => match (b.get(i + 6), b.get(i + 7), hex4(b, i + 8)) {
+                (Some(b'\\'), Some(b'u'), Some(0xDC00..=0xDFFF)) => Some(12),
+                _ => None,
+            },
+            0xDC00..=0xDFFF => None,
+            _ => Some(6),
+        },
+        _ => None,
+    }
+}
+
+/// The length of the well-formed UTF-8 character starting with the non-ASCII byte `b[i]`,
+/// or `None` when the bytes there are not one. These are the rules of
+/// `core::str::from_utf8` (Unicode table 3-7): the first byte gives the length, the range
+/// of the second byte depends on the first (which excludes overlong forms, surrogates and
+/// code points above U+10FFFF), every later byte is `0x80..=0xBF`. Range tests rather than
+/// a `match`, which would compile to an indirect jump.
+#[inline(always)]
+fn utf8_char_len(b: &[u8], i: usize) -> Option<usize> {
+    let first = *b.get(i)?;
+    let second = *b.get(i + 1)?;
+    let continuation = |k: usize| matches!(b.get(i + k), Some(0x80..=0xBF));
+    if first < 0xE0 {
+        (first >= 0xC2 && (0x80..=0xBF).contains(&second)).then_some(2)
+    } else if first < 0xF0 {
+        let low = if first == 0xE0 { 0xA0 } else { 0x80 };
+        let high = if first == 0xED { 0x9F } else { 0xBF };
+        ((low..=high).contains(&second) && continuation(2)).then_some(3)
+    } else {
+        let low = if first == 0xF0 { 0x90 } else { 0x80 };
+        let high = if first == 0xF4 { 0x8F } else { 0xBF };
+        (first <= 0xF4 && (low..=high).contains(&second) && continuation(2) && continuation(3))
+            .then_some(4)
+    }
+}
+
 /// Skips a string starting at the quote `b[start]`; returns the index after its closing
-/// quote. The string's bytes must be UTF-8: they are validated here, and only for strings
-/// that hold a non-ASCII byte (everything outside strings is ASCII by the grammar).
-fn skip_string(b: &[u8], start: usize) -> Result<usize> {
+/// quote. The string's bytes must be UTF-8.
+///
+/// This fast path only ever *accepts*. It hops from special byte to special byte of
+/// `window` (quotes, backslashes, control and non-ASCII bytes), steps over each well-formed
+/// escape or UTF-8 character it meets and stops at the closing quote. Anything else (a bad
+/// escape, a control byte, ill-formed UTF-8, the end of the body) hands the string over to
+/// [`skip_string_exact`], which reads it again from `start` and reports the exact error.
+/// So every string is read at most twice: linear time.
+#[inline(always)]
+fn skip_string(b: &[u8], start: usize, window: &mut Window) -> Result<usize> {
+    let mut i = start + 1;
+    loop {
+        i = window.next_special(b, i);
+        let len = match b.get(i) {
+            Some(b'"') => return Ok(i + 1),
+            Some(b'\\') => escape_len(b, i),
+            Some(0x80..) => utf8_char_len(b, i),
+            _ => None, // a control byte, or the end of the body
+        };
+        match len {
+            Some(len) => i += len,
+            None => return skip_string_exact(b, start),
+        }
+    }
+}
+
+/// Skips a string starting at the quote `b[start]` like [`skip_string`], one byte at a
+/// time, with the exact error for every malformed string: the first fault in reading order,
+/// ill-formed UTF-8 being reported (at its first bad byte, as `core::str::from_utf8` finds
+/// it) only once the string is known to end. It reads the top-level member names, and
+/// every string the fast reader hands over.
+#[inline(never)]
+fn skip_string_exact(b: &[u8], start: usize) -> Result<usize> {
     let mut i = start + 1;
     let mut ascii_only = true;
     loop {
-        i = find_string_special(b, i, ascii_only);
         match b.get(i) {
             None => return Err(malformed(start, "unterminated string")),
             Some(b'"') => {
@@ -313,38 +498,35 @@ fn skip_string(b: &[u8], start: usize) -> Result<usize> {
                 }
                 return Ok(i + 1);
             }
-            Some(0x80..) => ascii_only = false,
             Some(b'\\') => match b.get(i + 1) {
                 Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
                 Some(b'u') => {
-                    let unit = hex4(b, i + 2)
-                        .ok_or(Error::Malformed { offset: i, what: "invalid \\u escape" })?;
-                    i += 6;
+                    let unit = hex4(b, i + 2).ok_or_else(|| malformed(i, "invalid \\u escape"))?;
                     match unit {
                         0xD800..=0xDBFF => {
-                            let low = match (b.get(i), b.get(i + 1)) {
-                                (Some(b'\\'), Some(b'u')) => hex4(b, i + 2),
+                            let low = match (b.get(i + 6), b.get(i + 7)) {
+                                (Some(b'\\'), Some(b'u')) => hex4(b, i + 8),
                                 _ => None,
                             };
-                            match low {
-                                Some(0xDC00..=0xDFFF) => i += 6,
-                                _ => {
-                                    return Err(malformed(
-                                        i - 6,
-                                        "unpaired surrogate in \\u escape",
-                                    ))
-                                }
+                            if !matches!(low, Some(0xDC00..=0xDFFF)) {
+                                return Err(malformed(i, "unpaired surrogate in \\u escape"));
                             }
+                            i += 12;
                         }
                         0xDC00..=0xDFFF => {
-                            return Err(malformed(i - 6, "unpaired surrogate in \\u escape"))
+                            return Err(malformed(i, "unpaired surrogate in \\u escape"))
                         }
-                        _ => {}
+                        _ => i += 6,
                     }
                 }
                 Some(_) => return Err(malformed(i, "invalid escape")),
                 None => return Err(malformed(start, "unterminated string")),
             },
+            Some(0x80..) => {
+                ascii_only = false;
+                i += 1;
+            }
+            Some(0x20..) => i += 1,
             Some(_) => return Err(malformed(i, "control byte in string")),
         }
     }
@@ -400,112 +582,98 @@ fn skip_number(b: &[u8], start: usize) -> Result<usize> {
     Ok(i)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// A value must come.
-    Value,
-    /// Just after `[`: a value or `]`.
-    ValueOrClose,
-    /// Just after `{`: a member name or `}`.
-    KeyOrClose,
-    /// After `,` in an object: a member name.
-    Key,
-    /// A value just ended inside a container: `,` or the container's closing bracket.
-    After,
-}
-
 /// Skips one value starting at `b[start]` (a member value of the top-level object, which is
-/// depth 1); returns the index just after its last byte. Iterative: the container kinds live
-/// in a bit stack, one bit per level.
+/// depth 1); returns the index just after its last byte.
+///
+/// Iterative, one value per step: an optional member name and `:` (when `member` is set),
+/// then the value, then the `,` or closing brackets after it. The kinds of the open
+/// containers live in an explicit stack. Compact JSON has no whitespace, and the byte after
+/// a token is then checked right away (see [`peek`]).
+#[inline(never)]
 fn skip_value(b: &[u8], start: usize) -> Result<usize> {
-    // Bit `d` is set when level `d` of this value is an object. Levels 0..MAX_DEPTH-1 fit.
-    let mut objects: u128 = 0;
+    // The kind of each enclosing container of the innermost open one (`true`: an object),
+    // outermost first: `enclosing[..depth - 1]`. The value is at depth 2 (the top-level
+    // object is depth 1), so at most `MAX_DEPTH - 1` containers are ever open.
+    let mut enclosing = [false; MAX_DEPTH];
+    // How many containers of this value are open, and whether the innermost is an object.
     let mut depth: usize = 0;
-    let mut state = State::Value;
+    let mut in_object = false;
+    // Whether a member name and `:` come before the next value.
+    let mut member = false;
+    let mut window = Window::at(b, start);
     let mut i = start;
     loop {
-        match state {
-            State::Value | State::ValueOrClose => {
-                i = skip_ws(b, i);
-                let Some(&c) = b.get(i) else { return Err(malformed(i, "truncated body")) };
-                match c {
-                    b'{' | b'[' => {
-                        // The top-level object is one level; this one would be `depth + 2`.
-                        if depth + 2 > MAX_DEPTH {
-                            return Err(Error::TooDeep { offset: i });
-                        }
-                        let bit = 1u128 << depth;
-                        if c == b'{' {
-                            objects |= bit;
-                            state = State::KeyOrClose;
-                        } else {
-                            objects &= !bit;
-                            state = State::ValueOrClose;
-                        }
-                        depth += 1;
-                        i += 1;
-                        continue;
-                    }
-                    b']' if state == State::ValueOrClose => {
-                        depth = depth.saturating_sub(1);
-                        i += 1;
-                    }
-                    b'"' => i = skip_string(b, i)?,
-                    b't' => i = skip_literal(b, i, b"true")?,
-                    b'f' => i = skip_literal(b, i, b"false")?,
-                    b'n' => i = skip_literal(b, i, b"null")?,
-                    b'-' | b'0'..=b'9' => i = skip_number(b, i)?,
-                    _ => return Err(malformed(i, "expected a value")),
-                }
+        if member {
+            let (at, c) = peek(b, i);
+            i = at;
+            match c {
+                Some(b'"') => i = skip_string(b, i, &mut window)?,
+                Some(_) => return Err(malformed(i, "expected a member name")),
+                None => return Err(malformed(i, "truncated body")),
             }
-            State::KeyOrClose | State::Key => {
-                i = skip_ws(b, i);
-                match b.get(i) {
-                    Some(b'"') => {
-                        i = skip_ws(b, skip_string(b, i)?);
-                        match b.get(i) {
-                            Some(b':') => i += 1,
-                            Some(_) => return Err(malformed(i, "expected ':'")),
-                            None => return Err(malformed(i, "truncated body")),
-                        }
-                        state = State::Value;
-                        continue;
-                    }
-                    Some(b'}') if state == State::KeyOrClose => {
-                        depth = depth.saturating_sub(1);
-                        i += 1;
-                    }
-                    Some(_) => return Err(malformed(i, "expected a member name")),
-                    None => return Err(malformed(i, "truncated body")),
-                }
-            }
-            State::After => {
-                i = skip_ws(b, i);
-                let in_object = objects >> depth.saturating_sub(1) & 1 == 1;
-                match b.get(i) {
-                    Some(b',') => {
-                        i += 1;
-                        state = if in_object { State::Key } else { State::Value };
-                        continue;
-                    }
-                    Some(b'}') if in_object => {
-                        depth = depth.saturating_sub(1);
-                        i += 1;
-                    }
-                    Some(b']') if !in_object => {
-                        depth = depth.saturating_sub(1);
-                        i += 1;
-                    }
-                    Some(_) => return Err(malformed(i, "expected ',' or a closing bracket")),
-                    None => return Err(malformed(i, "truncated body")),
-                }
+            let (at, c) = peek(b, i);
+            i = at;
+            match c {
+                Some(b':') => i += 1,
+                Some(_) => return Err(malformed(i, "expected ':'")),
+                None => return Err(malformed(i, "truncated body")),
             }
         }
-        // A value (scalar or container) just ended at `i`.
-        if depth == 0 {
-            return Ok(i);
+        let (at, c) = peek(b, i);
+        i = at;
+        match c {
+            Some(b'"') => i = skip_string(b, i, &mut window)?,
+            Some(c @ (b'{' | b'[')) => {
+                // The top-level object is one level; this one would be `depth + 2`.
+                if depth + 2 > MAX_DEPTH {
+                    return Err(Error::TooDeep { offset: i });
+                }
+                if let Some(slot) = depth.checked_sub(1).and_then(|d| enclosing.get_mut(d)) {
+                    *slot = in_object;
+                }
+                depth += 1;
+                in_object = c == b'{';
+                let (at, next) = peek(b, i + 1);
+                i = at;
+                if next != Some(if in_object { b'}' } else { b']' }) {
+                    member = in_object;
+                    continue;
+                }
+                // An empty container: it ends here.
+                depth -= 1;
+                in_object = depth.checked_sub(1).and_then(|d| enclosing.get(d)) == Some(&true);
+                i += 1;
+            }
+            Some(b't') => i = skip_literal(b, i, b"true")?,
+            Some(b'f') => i = skip_literal(b, i, b"false")?,
+            Some(b'n') => i = skip_literal(b, i, b"null")?,
+            Some(b'-' | b'0'..=b'9') => i = skip_number(b, i)?,
+            Some(_) => return Err(malformed(i, "expected a value")),
+            None => return Err(malformed(i, "truncated body")),
         }
-        state = State::After;
+        // A value just ended at `i`: unless it was the whole value, a `,` or the closing
+        // bracket of the innermost container follows (which ends that container's value).
+        loop {
+            if depth == 0 {
+                return Ok(i);
+            }
+            let (at, c) = peek(b, i);
+            i = at;
+            match c {
+                Some(b',') => {
+                    i += 1;
+                    member = in_object;
+                    break;
+                }
+                Some(b'}') if in_object => {}
+                Some(b']') if !in_object => {}
+                Some(_) => return Err(malformed(i, "expected ',' or a closing bracket")),
+                None => return Err(malformed(i, "truncated body")),
+            }
+            depth -= 1;
+            in_object = depth.checked_sub(1).and_then(|d| enclosing.get(d)) == Some(&true);
+            i += 1;
+        }
     }
 }
 
@@ -1318,5 +1486,104 @@ mod tests {
         }
         assert_eq!(SubCodeClass::of("aop.invalid-auth-token"), SubCodeClass::Aop);
         assert_eq!(SubCodeClass::of("ACQ.X"), SubCodeClass::Business);
+    }
+
+    #[test]
+    fn utf8_char_len_follows_from_utf8() {
+        // Every lead byte with every second byte, the boundary values of the later bytes,
+        // and every truncation.
+        let later = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF];
+        for first in 0x80..=0xFF_u8 {
+            for second in 0..=0xFF_u8 {
+                for third in later {
+                    for fourth in later {
+                        let bytes = [first, second, third, fourth];
+                        for end in 1..=4 {
+                            let bytes = &bytes[..end];
+                            let valid = core::str::from_utf8(bytes)
+                                .map_or_else(|e| e.valid_up_to(), str::len);
+                            let first_char =
+                                core::str::from_utf8(&bytes[..valid]).unwrap().chars().next();
+                            assert_eq!(
+                                utf8_char_len(bytes, 0),
+                                first_char.map(char::len_utf8),
+                                "{bytes:x?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn windows_flag_exactly_the_special_bytes() {
+        for base in [0_u8, 64, 128, 192] {
+            for rotation in 0..64 {
+                let bytes: [u8; 64] = core::array::from_fn(|k| base + ((k + rotation) % 64) as u8);
+                let specials = specials64(&bytes);
+                for (k, &c) in bytes.iter().enumerate() {
+                    let want = c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c);
+                    assert_eq!(specials >> k & 1 == 1, want, "byte {c:#x} at {k}");
+                }
+            }
+        }
+        // Past the end of the body, every byte counts as special.
+        let w = Window::at(b"abc", 0);
+        assert_eq!((w.start, w.specials), (0, !0b111));
+    }
+
+    #[test]
+    fn fast_string_reader_agrees_with_the_exact_one() {
+        let pieces: [&[u8]; 14] = [
+            br#"\""#,
+            br"\/",
+            br"\u00e9",
+            br"\ud83d\ude00",
+            "é".as_bytes(),
+            "中".as_bytes(),
+            "😀".as_bytes(),
+            br"\x",
+            b"\x01",
+            b"\xff",
+            b"\xe4\xb8",
+            br"\ud800",
+            br"\udc00x",
+            b"",
+        ];
+        for lead in [0, 1, 7, 63] {
+            for before in 0..140 {
+                for piece in pieces {
+                    let mut body = b" ".repeat(lead);
+                    body.push(b'"');
+                    body.extend(core::iter::repeat_n(b'a', before));
+                    body.extend_from_slice(piece);
+                    body.extend_from_slice(b"bc\"");
+                    for end in (lead..=body.len()).rev().take(20) {
+                        let b = &body[..end];
+                        let mut window = Window::at(b, 0);
+                        assert_eq!(
+                            skip_string(b, lead, &mut window),
+                            skip_string_exact(b, lead),
+                            "{:?}",
+                            String::from_utf8_lossy(b)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn windows_move_over_long_stretches_without_strings() {
+        let numbers = (0..300).map(|n| n.to_string()).collect::<Vec<_>>().join(",");
+        let body = alloc::format!(
+            r#"{{"a":["x",{numbers},"{}é\"",{numbers}],"b":"{}"}}"#,
+            "y".repeat(150),
+            "z".repeat(70)
+        );
+        let members = scan(body.as_bytes()).unwrap();
+        assert_eq!(members.len(), 2);
+        assert_eq!(members.get("b").unwrap().value().len(), 72);
     }
 }

@@ -39,10 +39,11 @@
 //!
 //! # Allocation
 //! Encoding allocates the biz-content JSON (serde_json grows its own buffer: three
-//! allocations for the seed example), then exactly once each for the pair list, the sign
-//! content (kept for debugging), the query and the body, the last three reserved at their
-//! exact final length (see [`crate::form::encoded_len`]). The signature lives in a
-//! fixed-capacity buffer. [`AppConfig::encode_raw`] skips the JSON step.
+//! allocations for the seed example), then exactly once each for the sign content (kept for
+//! debugging), the query and the body, which never grow: each is reserved at its worst case
+//! (every byte escaped to `%XX`), which is cheaper than a second pass over the bytes to count
+//! escapes exactly. The pair list lives on the stack (on the heap beyond 8 text parameters),
+//! the signature in a fixed-capacity buffer. [`AppConfig::encode_raw`] skips the JSON step.
 
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -153,8 +154,13 @@ pub mod limit {
     pub const SIGN_TYPE: usize = 10;
 }
 
-/// The most system parameters one request carries (`sign` excluded).
-const MAX_SYSTEM_PARAMS: usize = 15;
+/// The most envelope parameters one request carries: every parameter name the envelope
+/// owns ([`param::RESERVED`]) but `sign`, which is added after signing.
+const ENVELOPE_PARAMS: usize = param::RESERVED.len() - 1;
+
+/// How many pairs [`AppConfig::encode_raw`] and its siblings keep on the stack: the whole
+/// envelope and up to 8 text parameters. A request with more moves its list to the heap.
+const STACK_PAIRS: usize = ENVELOPE_PARAMS + 8;
 
 // ---- field checks shared with the per-method modules ------------------------------------
 
@@ -423,7 +429,7 @@ impl AppConfig {
     ) -> Result<EncodedRequest> {
         let json = to_json(biz_content)?;
         let biz = if json == "null" { None } else { Some(json.as_str()) };
-        self.encode_raw(M::NAME, biz, text_params, timestamp, signer)
+        self.encode_parts(M::NAME, biz, None, text_params, timestamp, signer)
     }
 
     /// Encodes and signs a request from its parts: the method name, the `biz_content` JSON
@@ -500,84 +506,136 @@ impl AppConfig {
             }
         }
 
-        let mut pairs: Vec<(&str, &str)> =
-            Vec::with_capacity(MAX_SYSTEM_PARAMS + 1 + text_params.len());
-        self.push_system_params(method, timestamp, &mut pairs);
-        if let Some(encrypt_type) = encrypt_type {
-            pairs.push((param::ENCRYPT_TYPE, encrypt_type));
+        // The pair list lives on the stack unless there are many text parameters.
+        let mut on_stack = [("", ""); STACK_PAIRS];
+        let mut on_heap = Vec::new();
+        let slots: &mut [(&str, &str)] = if ENVELOPE_PARAMS + text_params.len() <= STACK_PAIRS {
+            &mut on_stack
+        } else {
+            on_heap.resize(ENVELOPE_PARAMS + text_params.len(), ("", ""));
+            &mut on_heap
+        };
+        let mut filled = self.envelope_params(method, timestamp, encrypt_type, biz_content, slots);
+        for (slot, &pair) in slots.iter_mut().skip(filled).zip(text_params) {
+            *slot = pair;
+            filled += 1;
         }
-        if let Some(biz) = biz_content {
-            pairs.push((param::BIZ_CONTENT, biz));
-        }
-        pairs.extend_from_slice(text_params);
+        // `filled` counts slots that exist and were written, so the range is in bounds; and
+        // every parameter found one, as `slots` has room for the envelope and the text.
+        let pairs = &mut slots[..filled];
         // Sorts and validates once; rejects a text parameter given twice.
-        let content = SignContent::new(&mut pairs)?;
+        let content = SignContent::new(pairs)?;
         let signature = signer.sign(self.sign_type, Message::Content(content))?;
 
-        let is_body =
-            |key: &str| key == param::BIZ_CONTENT || text_params.iter().any(|&(k, _)| k == key);
+        let is_text = |key: &str| text_params.iter().any(|&(k, _)| k == key);
         let sign = signature.as_str();
-        // One allocation each, sized for the worst case (every byte escaped to `%XX`): cheaper
-        // than a second pass over the bytes to count escapes exactly.
-        let (mut query_len, mut body_len) = (pair_len(param::SIGN, sign), 0);
+        // One allocation each, sized for the worst case (every byte escaped to `%XX`) plus the
+        // encoder's slack: cheaper than a second pass over the bytes to count escapes exactly.
+        let (mut query_len, mut body_len) =
+            (pair_len(param::SIGN, sign) + form::ENCODE_SLACK, form::ENCODE_SLACK);
         for (key, value) in content.params() {
-            if is_body(key) {
+            if key == param::BIZ_CONTENT || is_text(key) {
                 body_len += pair_len(key, value);
             } else {
                 query_len += pair_len(key, value);
             }
         }
-        let mut query = String::with_capacity(query_len);
-        let mut body = String::with_capacity(body_len);
+        let mut query = Vec::with_capacity(query_len);
+        let mut body = Vec::with_capacity(body_len);
         let mut sign_pending = true;
         for (key, value) in content.params() {
-            if is_body(key) {
-                push_pair(&mut body, key, value);
+            // Every key but a text parameter's is one of the envelope's names, which need no
+            // encoding (`envelope_names_encode_as_themselves` checks them all).
+            if is_text(key) {
+                push_pair(&mut body, key, value, Key::Encode);
+            } else if key == param::BIZ_CONTENT {
+                push_pair(&mut body, key, value, Key::Plain);
             } else {
                 if sign_pending && key > param::SIGN {
-                    push_pair(&mut query, param::SIGN, sign);
+                    push_pair(&mut query, param::SIGN, sign, Key::Plain);
                     sign_pending = false;
                 }
-                push_pair(&mut query, key, value);
+                push_pair(&mut query, key, value, Key::Plain);
             }
         }
         if sign_pending {
-            push_pair(&mut query, param::SIGN, sign);
+            push_pair(&mut query, param::SIGN, sign, Key::Plain);
         }
-        Ok(EncodedRequest { query, body, sign_content: content.to_string(), signature })
+        Ok(EncodedRequest {
+            query: form::ascii_to_string(query),
+            body: form::ascii_to_string(body),
+            sign_content: content.to_string(),
+            signature,
+        })
     }
 
-    /// The system parameters of one request (`sign` excluded), unsorted.
-    fn push_system_params<'a>(
+    /// Writes every parameter of the envelope (the system parameters, `encrypt_type` and
+    /// `biz_content`; not `sign`, not the text parameters) to the front of `out`, and returns
+    /// how many it wrote (at most [`ENVELOPE_PARAMS`]).
+    ///
+    /// They come in key order, so the sort in [`SignContent::new`] finds them already sorted;
+    /// the order is only a speed-up, the sort decides.
+    fn envelope_params<'a>(
         &'a self,
         method: &'a str,
         timestamp: &'a Timestamp,
-        out: &mut Vec<(&'a str, &'a str)>,
-    ) {
-        out.extend_from_slice(&[
-            (param::APP_ID, self.app_id.as_str()),
-            (param::METHOD, method),
-            (param::FORMAT, FORMAT),
-            (param::CHARSET, CHARSET),
-            (param::SIGN_TYPE, self.sign_type.as_str()),
-            (param::TIMESTAMP, timestamp.as_str()),
-            (param::VERSION, VERSION),
-        ]);
-        let optional = [
-            (param::APP_AUTH_TOKEN, &self.app_auth_token),
-            (param::NOTIFY_URL, &self.notify_url),
-            (param::RETURN_URL, &self.return_url),
-            (param::AUTH_TOKEN, &self.auth_token),
-            (param::ALIPAY_SDK, &self.alipay_sdk),
-            (param::APP_CERT_SN, &self.app_cert_sn),
-            (param::ALIPAY_ROOT_CERT_SN, &self.alipay_root_cert_sn),
-        ];
-        for (key, value) in optional {
-            if let Some(value) = value {
-                out.push((key, value.as_str()));
+        encrypt_type: Option<&'a str>,
+        biz_content: Option<&'a str>,
+        out: &mut [(&'a str, &'a str)],
+    ) -> usize {
+        let mut written = 0;
+        let mut put = |key: &'static str, value: Option<&'a str>| {
+            if let (Some(value), Some(slot)) = (value, out.get_mut(written)) {
+                *slot = (key, value);
+                written += 1;
             }
-        }
+        };
+        put(param::ALIPAY_ROOT_CERT_SN, self.alipay_root_cert_sn.as_deref());
+        put(param::ALIPAY_SDK, self.alipay_sdk.as_deref());
+        put(param::APP_AUTH_TOKEN, self.app_auth_token.as_deref());
+        put(param::APP_CERT_SN, self.app_cert_sn.as_deref());
+        put(param::APP_ID, Some(&self.app_id));
+        put(param::AUTH_TOKEN, self.auth_token.as_deref());
+        put(param::BIZ_CONTENT, biz_content);
+        put(param::CHARSET, Some(CHARSET));
+        put(param::ENCRYPT_TYPE, encrypt_type);
+        put(param::FORMAT, Some(FORMAT));
+        put(param::METHOD, Some(method));
+        put(param::NOTIFY_URL, self.notify_url.as_deref());
+        put(param::RETURN_URL, self.return_url.as_deref());
+        put(param::SIGN_TYPE, Some(self.sign_type.as_str()));
+        put(param::TIMESTAMP, Some(timestamp.as_str()));
+        put(param::VERSION, Some(VERSION));
+        written
     }
+}
+
+/// An upper bound of the form-encoded length of `&k=v` (each byte becomes at most `%XX`).
+fn pair_len(key: &str, value: &str) -> usize {
+    2 + 3 * (key.len() + value.len())
+}
+
+/// Whether [`push_pair`] must encode a key.
+#[derive(Clone, Copy)]
+enum Key {
+    /// A key made only of bytes that encode as themselves (`A-Z a-z 0-9 . - * _`): it is
+    /// copied as it is.
+    Plain,
+    /// Any other key.
+    Encode,
+}
+
+/// Appends `k=v` form-encoded, `&`-joined.
+fn push_pair(out: &mut Vec<u8>, key: &str, value: &str, kind: Key) {
+    if !out.is_empty() {
+        out.push(b'&');
+    }
+    match kind {
+        Key::Plain => out.extend_from_slice(key.as_bytes()),
+        Key::Encode => form::encode_bytes_into(key.as_bytes(), out),
+    }
+    out.push(b'=');
+    form::encode_bytes_into(value.as_bytes(), out);
 }
 
 /// Serializes a biz content to JSON text.
@@ -586,21 +644,6 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
         field: param::BIZ_CONTENT,
         rule: FieldRule::BadJson { detail: alloc::format!("{e}") },
     })
-}
-
-/// An upper bound of the form-encoded length of `&k=v` (each byte becomes at most `%XX`).
-fn pair_len(key: &str, value: &str) -> usize {
-    2 + 3 * (key.len() + value.len())
-}
-
-/// Appends `k=v` form-encoded, `&`-joined.
-fn push_pair(out: &mut String, key: &str, value: &str) {
-    if !out.is_empty() {
-        out.push('&');
-    }
-    form::encode_into(key, out);
-    out.push('=');
-    form::encode_into(value, out);
 }
 
 // ---- the encoded request ----------------------------------------------------------------
@@ -803,5 +846,118 @@ mod tests {
             check_max("f", "张三李", 2),
             Err(Error::Field { field: "f", rule: FieldRule::TooLong { max: 2, actual: 3 } })
         );
+    }
+
+    // ---- the request encoder against a plain reference ----------------------------------
+
+    /// Returns one fixed signature, `++++////QQ==`: with `+`, `/` and `=` to escape.
+    struct FixedSigner;
+
+    impl Signer for FixedSigner {
+        fn sign(&self, _: SignType, _: Message<'_>) -> Result<Signature> {
+            Signature::from_bytes(&[0xfb, 0xef, 0xbe, 0xff, 0xff, 0xff, 0x41])
+        }
+    }
+
+    /// `k=v&...` of `pairs` sorted by key, with the plain encoder.
+    fn reference_form(mut pairs: Vec<(&str, &str)>) -> String {
+        pairs.sort();
+        let mut out = String::new();
+        for (key, value) in pairs {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            form::encode_into(key, &mut out);
+            out.push('=');
+            form::encode_into(value, &mut out);
+        }
+        out
+    }
+
+    fn full_config() -> AppConfig {
+        AppConfig::builder("2021000000000001")
+            .app_auth_token("token 1")
+            .notify_url("https://example.com/notify?a=1&b=2")
+            .return_url("https://example.com/return")
+            .auth_token("auth/2")
+            .alipay_sdk("alipay-sdk-java-4.0")
+            .cert_sn("app sn", "root_sn_1_2")
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn envelope_names_encode_as_themselves() {
+        // `Key::Plain` copies these names as they are.
+        for name in param::RESERVED {
+            let mut encoded = String::new();
+            form::encode_into(name, &mut encoded);
+            assert_eq!(encoded, name);
+        }
+    }
+
+    #[test]
+    fn envelope_params_come_in_key_order() {
+        let config = full_config();
+        let timestamp = Timestamp::parse("2014-07-24 03:07:50").unwrap();
+        let mut slots = [("", ""); STACK_PAIRS];
+        let written = config.envelope_params(
+            "a.method",
+            &timestamp,
+            Some(ENCRYPT_TYPE_AES),
+            Some("{}"),
+            &mut slots,
+        );
+        assert_eq!(written, ENVELOPE_PARAMS);
+        let keys: Vec<&str> = slots[..written].iter().map(|&(key, _)| key).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+        let mut names: Vec<&str> =
+            param::RESERVED.iter().copied().filter(|&name| name != param::SIGN).collect();
+        names.sort_unstable();
+        assert_eq!(keys, names);
+    }
+
+    #[test]
+    fn encoding_matches_a_plain_reference() {
+        let timestamp = Timestamp::parse("2014-07-24 03:07:50").unwrap();
+        let text: Vec<(String, String)> = (0..12)
+            .map(|i| (alloc::format!("p{i:02}_k~{i}"), alloc::format!("v {i}/张")))
+            .collect();
+        for config in [AppConfig::builder("2014072300007148").build().unwrap(), full_config()] {
+            // 0 text parameters, some (on the stack), many (on the heap).
+            for n in [0, 3, 12] {
+                let text_params: Vec<(&str, &str)> =
+                    text[..n].iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let biz = r#"{"a":"x y","b":"\"q\"","c":"中"}"#;
+                let encoded = config
+                    .encode_raw("a.method", Some(biz), &text_params, &timestamp, &FixedSigner)
+                    .unwrap();
+                let sign = encoded.signature().as_str();
+                let mut query = alloc::vec![
+                    (param::APP_ID, config.app_id()),
+                    (param::METHOD, "a.method"),
+                    (param::FORMAT, FORMAT),
+                    (param::CHARSET, CHARSET),
+                    (param::SIGN_TYPE, "RSA2"),
+                    (param::TIMESTAMP, timestamp.as_str()),
+                    (param::VERSION, VERSION),
+                    (param::SIGN, sign),
+                ];
+                let optional = [
+                    (param::APP_AUTH_TOKEN, &config.app_auth_token),
+                    (param::NOTIFY_URL, &config.notify_url),
+                    (param::RETURN_URL, &config.return_url),
+                    (param::AUTH_TOKEN, &config.auth_token),
+                    (param::ALIPAY_SDK, &config.alipay_sdk),
+                    (param::APP_CERT_SN, &config.app_cert_sn),
+                    (param::ALIPAY_ROOT_CERT_SN, &config.alipay_root_cert_sn),
+                ];
+                query.extend(optional.iter().filter_map(|(k, v)| Some((*k, v.as_deref()?))));
+                let mut body = text_params.clone();
+                body.push((param::BIZ_CONTENT, biz));
+                assert_eq!(encoded.query(), reference_form(query));
+                assert_eq!(encoded.body(), reference_form(body));
+            }
+        }
     }
 }

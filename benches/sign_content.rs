@@ -77,7 +77,7 @@ fn bench_set(c: &mut Criterion, name: &str, owned: &[(String, String)]) {
             || pairs.clone(),
             |p| {
                 let content = SignContent::new(black_box(p)).expect("valid");
-                let mut out = heapless::String::<8192>::new();
+                let mut out = heapless::String::<2048>::new();
                 content.write_heapless(&mut out).expect("fits");
                 out.len()
             },

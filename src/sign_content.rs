@@ -1,8 +1,10 @@
 //! The request sign content: `k1=v1&k2=v2&...`, sorted by key bytes (PROTOCOL §1).
 //!
 //! [`SignContent::new`] validates and sorts a caller's slice of borrowed `(&str, &str)`
-//! pairs **in place** and computes the exact output length. One private walk,
-//! `for_each_chunk`, then feeds every output:
+//! pairs **in place** and computes the exact output length. Keys are checked eight bytes at a
+//! time (SWAR) and, for up to 16 parameters, sorted by insertion on 8-byte key prefixes, so
+//! a comparison is one integer compare. One private walk, `write_to`, then feeds every
+//! output:
 //! - [`SignContent::write_into`] appends to a `String`, reserving exactly once;
 //! - [`SignContent::write_heapless`] writes into a fixed-capacity [`heapless::String`] and
 //!   allocates nothing; a buffer that is too small is an error, never a truncation;

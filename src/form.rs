@@ -180,15 +180,34 @@ pub fn encode_pairs_into<'p>(
     // so the conversion cannot fail (see `ascii_to_string`).
     let mut bytes = core::mem::take(out).into_bytes();
     for (key, value) in pairs {
-        if !bytes.is_empty() {
-            bytes.push(b'&');
-        }
         bytes.reserve(3 * (key.len() + value.len()) + 1 + ENCODE_SLACK);
-        encode_bytes_into(key.as_bytes(), &mut bytes);
-        bytes.push(b'=');
-        encode_bytes_into(value.as_bytes(), &mut bytes);
+        push_pair(&mut bytes, key, Key::Encode, value);
     }
     *out = ascii_to_string(bytes);
+}
+
+/// Whether [`push_pair`] must encode a key.
+#[derive(Clone, Copy)]
+pub(crate) enum Key {
+    /// A key made only of bytes that encode as themselves (`A-Z a-z 0-9 . - * _`), such as
+    /// every name the request envelope owns: it is copied as it is.
+    Plain,
+    /// Any other key.
+    Encode,
+}
+
+/// Appends `k=v` with `v` (and `k`, unless [`Key::Plain`]) form-encoded, `&`-joined to what
+/// `out` already holds when `out` is not empty. Reserve as [`encode_bytes_into`] asks.
+pub(crate) fn push_pair(out: &mut Vec<u8>, key: &str, kind: Key, value: &str) {
+    if !out.is_empty() {
+        out.push(b'&');
+    }
+    match kind {
+        Key::Plain => out.extend_from_slice(key.as_bytes()),
+        Key::Encode => encode_bytes_into(key.as_bytes(), out),
+    }
+    out.push(b'=');
+    encode_bytes_into(value.as_bytes(), out);
 }
 
 /// Decodes one form component exactly once: `+` → space, `%XX` → byte. The result must be

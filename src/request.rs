@@ -54,7 +54,7 @@ use serde::Serialize;
 
 use crate::api::Method;
 use crate::error::{Error, FieldRule, Result};
-use crate::form;
+use crate::form::{self, Key};
 use crate::sign_content::{check_key, is_blank, SignContent};
 use crate::signing::{Message, SignType, Signature, Signer};
 use crate::timestamp::Timestamp;
@@ -547,19 +547,19 @@ impl AppConfig {
             // Every key but a text parameter's is one of the envelope's names, which need no
             // encoding (`envelope_names_encode_as_themselves` checks them all).
             if is_text(key) {
-                push_pair(&mut body, key, value, Key::Encode);
+                form::push_pair(&mut body, key, Key::Encode, value);
             } else if key == param::BIZ_CONTENT {
-                push_pair(&mut body, key, value, Key::Plain);
+                form::push_pair(&mut body, key, Key::Plain, value);
             } else {
                 if sign_pending && key > param::SIGN {
-                    push_pair(&mut query, param::SIGN, sign, Key::Plain);
+                    form::push_pair(&mut query, param::SIGN, Key::Plain, sign);
                     sign_pending = false;
                 }
-                push_pair(&mut query, key, value, Key::Plain);
+                form::push_pair(&mut query, key, Key::Plain, value);
             }
         }
         if sign_pending {
-            push_pair(&mut query, param::SIGN, sign, Key::Plain);
+            form::push_pair(&mut query, param::SIGN, Key::Plain, sign);
         }
         Ok(EncodedRequest {
             query: form::ascii_to_string(query),
@@ -613,29 +613,6 @@ impl AppConfig {
 /// An upper bound of the form-encoded length of `&k=v` (each byte becomes at most `%XX`).
 fn pair_len(key: &str, value: &str) -> usize {
     2 + 3 * (key.len() + value.len())
-}
-
-/// Whether [`push_pair`] must encode a key.
-#[derive(Clone, Copy)]
-enum Key {
-    /// A key made only of bytes that encode as themselves (`A-Z a-z 0-9 . - * _`): it is
-    /// copied as it is.
-    Plain,
-    /// Any other key.
-    Encode,
-}
-
-/// Appends `k=v` form-encoded, `&`-joined.
-fn push_pair(out: &mut Vec<u8>, key: &str, value: &str, kind: Key) {
-    if !out.is_empty() {
-        out.push(b'&');
-    }
-    match kind {
-        Key::Plain => out.extend_from_slice(key.as_bytes()),
-        Key::Encode => form::encode_bytes_into(key.as_bytes(), out),
-    }
-    out.push(b'=');
-    form::encode_bytes_into(value.as_bytes(), out);
 }
 
 /// Serializes a biz content to JSON text.

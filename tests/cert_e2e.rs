@@ -118,19 +118,24 @@ fn gateway_check(query: &str, body: &str) -> Vec<(String, String)> {
     all
 }
 
+/// The app's configuration in certificate mode, from the bundled certificate files.
+fn cert_config() -> AppConfig {
+    AppConfig::builder("2021000000000000")
+        .app_cert(APP_CERT)
+        .unwrap()
+        .alipay_root_cert(ROOT_BUNDLE)
+        .unwrap()
+        .build()
+        .unwrap()
+}
+
 fn value<'p>(params: &'p [(String, String)], key: &str) -> Option<&'p str> {
     params.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
 #[test]
 fn request_carries_signed_cert_sns_from_the_certificate_files() {
-    let config = AppConfig::builder("2021000000000000")
-        .app_cert(APP_CERT)
-        .unwrap()
-        .alipay_root_cert(ROOT_BUNDLE)
-        .unwrap()
-        .build()
-        .unwrap();
+    let config = cert_config();
     let biz = AlipayCertDownloadRequest::new(ALIPAY_CERT_2_SN).unwrap();
     let signer = app_key();
     let request =
@@ -238,13 +243,7 @@ fn rotation_through_the_download_response_and_the_chain_check() {
     };
 
     // 2. The download request for that SN.
-    let config = AppConfig::builder("2021000000000000")
-        .app_cert(APP_CERT)
-        .unwrap()
-        .alipay_root_cert(ROOT_BUNDLE)
-        .unwrap()
-        .build()
-        .unwrap();
+    let config = cert_config();
     let download = AlipayCertDownloadRequest::new(sn.as_str()).unwrap();
     let request = config
         .encode::<AlipayCertDownload>(&download, &timestamp(), &app_key().unblinded())

@@ -70,6 +70,17 @@ fn apply(account_id: &str, products: Vec<Product>) -> VerifyIdentityApplyRequest
         .unwrap()
 }
 
+/// Zhang San (a loopback account) asking for the payment password and face products.
+fn zhang_san_payment_password_and_face() -> VerifyIdentityApplyRequest {
+    apply(
+        loopback::ACCOUNT_ZHANG_SAN,
+        vec![
+            Product::new(1, ProductName::NativePaymentPassword),
+            Product::new(2, ProductName::Face),
+        ],
+    )
+}
+
 fn encode(config: &AppConfig, request: &VerifyIdentityApplyRequest) -> EncodedRequest {
     config.encode::<VerifyIdentityApply>(request, &now(), &app_key().unblinded()).unwrap()
 }
@@ -91,13 +102,7 @@ fn call(server: &LoopbackServer, request: &VerifyIdentityApplyRequest) -> Vec<u8
 #[test]
 fn success_is_verified_and_typed() {
     let server = LoopbackServer::start(Gateway::new()).unwrap();
-    let request = apply(
-        loopback::ACCOUNT_ZHANG_SAN,
-        vec![
-            Product::new(1, ProductName::NativePaymentPassword),
-            Product::new(2, ProductName::Face),
-        ],
-    );
+    let request = zhang_san_payment_password_and_face();
     let reply = decode(&call(&server, &request)).unwrap();
     assert_eq!(reply.authenticity, Authenticity::Verified);
     assert!(reply.is_success());
@@ -241,13 +246,7 @@ fn tampering_proxy(
 #[test]
 fn response_tampered_in_flight_is_rejected() {
     let server = LoopbackServer::start(Gateway::new()).unwrap();
-    let request = apply(
-        loopback::ACCOUNT_ZHANG_SAN,
-        vec![
-            Product::new(1, ProductName::NativePaymentPassword),
-            Product::new(2, ProductName::Face),
-        ],
-    );
+    let request = zhang_san_payment_password_and_face();
     // Control: an honest proxy passes a response that verifies.
     let (url, thread, _proxy) = tampering_proxy(server.url().to_owned(), str::to_owned);
     let encoded = encode(&config(), &request);

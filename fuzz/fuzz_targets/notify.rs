@@ -2,18 +2,9 @@
 //! success the content is the `&`-join of the sorted `key=value` pairs it covers.
 #![no_main]
 
-use std::sync::OnceLock;
-
-use alipay_codec::{AlipayPublicKey, NotifyMode, NotifyOptions, SignType, UntrustedNotification};
+use alipay_codec::{NotifyMode, NotifyOptions, SignType, UntrustedNotification};
+use alipay_codec_fuzz::alipay_public_key;
 use libfuzzer_sys::fuzz_target;
-
-fn key() -> &'static AlipayPublicKey {
-    static KEY: OnceLock<AlipayPublicKey> = OnceLock::new();
-    KEY.get_or_init(|| {
-        AlipayPublicKey::parse(include_str!("../../tests/keys/alipay_public.pem"))
-            .expect("test key")
-    })
-}
 
 /// Java's `Character.isWhitespace`, written from its documentation (blank values are dropped).
 fn java_whitespace(c: char) -> bool {
@@ -43,7 +34,7 @@ fuzz_target!(|form: &[u8]| {
     for sign_type in [SignType::Rsa2, SignType::Rsa] {
         let options = NotifyOptions::new(NotifyMode::V2ThenV1);
         assert!(
-            notification.clone().verify(sign_type, key(), options).is_err(),
+            notification.clone().verify(sign_type, alipay_public_key(), options).is_err(),
             "random form verified"
         );
     }

@@ -2,21 +2,12 @@
 //! the fuzzer cannot forge an RSA signature, so any `Ok` is an accepted unsigned error.
 #![no_main]
 
-use std::sync::OnceLock;
-
 use alipay_codec::api::verifyidentity::VerifyIdentityApply;
 use alipay_codec::api::Method;
 use alipay_codec::response::{self, Authenticity, Reply};
-use alipay_codec::{AlipayPublicKey, ResponseOptions, SignType};
+use alipay_codec::{ResponseOptions, SignType};
+use alipay_codec_fuzz::alipay_public_key;
 use libfuzzer_sys::fuzz_target;
-
-fn key() -> &'static AlipayPublicKey {
-    static KEY: OnceLock<AlipayPublicKey> = OnceLock::new();
-    KEY.get_or_init(|| {
-        AlipayPublicKey::parse(include_str!("../../tests/keys/alipay_public.pem"))
-            .expect("test key")
-    })
-}
 
 /// Any method: a generic JSON body.
 struct TradeQuery;
@@ -39,7 +30,7 @@ fn options(slash_retry: bool) -> ResponseOptions {
 
 fuzz_target!(|input: (bool, &[u8])| {
     let (slash_retry, body) = input;
-    let key = key();
+    let key = alipay_public_key();
     check(response::decode::<VerifyIdentityApply>(body, SignType::Rsa2, key, options(slash_retry)));
     check(response::decode::<TradeQuery>(body, SignType::Rsa2, key, options(slash_retry)));
     check(response::decode::<TradeQuery>(body, SignType::Rsa, key, options(slash_retry)));

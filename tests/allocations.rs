@@ -79,6 +79,16 @@ fn sign_content_allocation_budget() {
     });
     assert_eq!(n, 0, "digest path allocated");
     assert_eq!(digest.finalize(), Sha256::digest(fixed.as_bytes()));
+
+    let mut params = pairs;
+    let mut bytes = [0u8; 1024];
+    let mut written = 0;
+    let n = allocations_in(|| {
+        let content = SignContent::new(&mut params).unwrap();
+        written = content.write_bytes(&mut bytes).unwrap();
+    });
+    assert_eq!(n, 0, "byte-buffer path allocated");
+    assert_eq!(&bytes[..written], fixed.as_bytes());
 }
 
 /// Keys are parsed once, never per request: encoding a request and decoding a response take

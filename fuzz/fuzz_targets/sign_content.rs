@@ -1,5 +1,6 @@
-//! Sign content from arbitrary pairs: the three outputs agree, the computed length is the
-//! written length, and the order of the input does not matter.
+//! Sign content from arbitrary pairs: the four outputs agree, the computed length is the
+//! written length, the pairs come out in strictly increasing key order, and the order of the
+//! input does not matter.
 #![no_main]
 
 use alipay_codec::SignContent;
@@ -25,6 +26,20 @@ fuzz_target!(|pairs: Vec<(String, String)>| {
             let mut digest = Sha256::new();
             a.update_digest(&mut digest);
             assert_eq!(digest.finalize(), Sha256::digest(text.as_bytes()));
+            let mut bytes = [0u8; 4096];
+            match a.write_bytes(&mut bytes) {
+                Ok(n) => assert_eq!(bytes.get(..n), Some(text.as_bytes())),
+                Err(_) => assert!(text.len() > 4096),
+            }
+            // Sorted, each pair from the input, and every pair kept that must be.
+            let out: Vec<(&str, &str)> = a.params().collect();
+            assert!(out.windows(2).all(|w| w[0].0.as_bytes() < w[1].0.as_bytes()));
+            assert!(out.iter().all(|p| pairs.iter().any(|(k, v)| (k.as_str(), v.as_str()) == *p)));
+            for (k, v) in &pairs {
+                if k != "sign" && v.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                    assert!(out.contains(&(k.as_str(), v.as_str())), "dropped {k:?}");
+                }
+            }
         }
         (Err(_), Err(_)) => {}
         (a, b) => panic!("order changed validity: {:?} vs {:?}", a.err(), b.err()),

@@ -52,8 +52,8 @@ pub struct SignContent<'a> {
     /// giving the position in `params` of the first pair in key order, and so on. More
     /// parameters are sorted in place and this is unused.
     order: u64,
-    /// For up to [`SMALL`] parameters, bit `k` is set when the `k`-th pair in key order is
-    /// dropped (see [`included`]); unused for more.
+    /// For up to [`SMALL`] parameters, bit `i` is set when `params[i]` is dropped (see
+    /// [`included`]); unused for more.
     dropped: u16,
     len: usize,
 }
@@ -73,24 +73,31 @@ impl<'a> SignContent<'a> {
     /// byte or a non-ASCII byte; [`Error::DuplicateKey`] for a key that appears twice
     /// (whatever its values).
     pub fn new<'p: 'a>(params: &'a mut [(&'p str, &'p str)]) -> Result<Self> {
-        // Pass 1, in input order: gather the words that hold each key's bytes, sum the
-        // content length and, for a small set, note each key's sort tag beside its position.
-        // Spare tags stay above every real one, so that a sorting network may sort them too.
+        // In input order: gather the words that hold each key's bytes and, for a small set,
+        // note each key's sort tag beside its position; then, in a second loop (two light
+        // loops keep their values in registers), sum the content length and mark the dropped
+        // pairs. Spare tags stay above every real one, so that a sorting network may sort
+        // them too.
         let mut tags = [u64::MAX; SMALL];
         let mut words = [0u64; 2 * SMALL];
         let mut bad = 0u64;
+        let mut dropped = 0u16;
         let mut len = 0usize;
-        for (i, &(key, value)) in params.iter().enumerate() {
+        for (i, &(key, _)) in params.iter().enumerate() {
             let (tag, key_words) = key_tag(key);
-            let keep = included(key, value);
             if let (Some(slot), Some(gathered)) = (tags.get_mut(i), words.get_mut(2 * i..2 * i + 2))
             {
-                // `i < SMALL` fits in the low four bits, which the tag leaves zero, as it
-                // does the fifth, which marks a dropped pair.
-                *slot = tag | u64::from(!keep) << 4 | i as u64;
+                // `i < SMALL` fits in the low four bits, which the tag leaves zero.
+                *slot = tag | i as u64;
                 gathered.copy_from_slice(&key_words);
             } else {
                 bad |= key_word_bad(key_words[0]) | key_word_bad(key_words[1]);
+            }
+        }
+        for (i, &(key, value)) in params.iter().enumerate() {
+            let keep = included(key, value);
+            if i < SMALL {
+                dropped |= u16::from(!keep) << i;
             }
             if keep {
                 // The pair and the `&` after it; the last pair has none (see below).
@@ -110,16 +117,17 @@ impl<'a> SignContent<'a> {
                 check_key(key)?;
             }
         }
-        let (order, dropped) = match sort_by_tags(&mut tags, params.len()) {
-            Some(found) => found,
+        let order = match sort_by_tags(&mut tags, params.len()) {
+            Some(order) => order,
             None => {
                 sort_by_keys(params)?;
-                // Only a small set reads `dropped` (a large one checks each pair as it goes).
+                // The pairs moved. Only a small set reads `dropped` (a large one checks each
+                // pair as it goes).
                 let small = params.get(..SMALL).unwrap_or(params);
-                let dropped = small.iter().rev().fold(0, |dropped, &(key, value)| {
+                dropped = small.iter().rev().fold(0, |dropped, &(key, value)| {
                     dropped << 1 | u16::from(!included(key, value))
                 });
-                (IN_PLACE, dropped)
+                IN_PLACE
             }
         };
         Ok(SignContent { params, order, dropped, len })
@@ -138,12 +146,16 @@ impl<'a> SignContent<'a> {
     /// The parameters that the content holds (dropped ones excluded), in key order.
     #[inline]
     pub fn params(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
-        let (params, mut order, mut dropped) = (self.params, self.order, self.dropped);
+        let (params, mut order, dropped) = (self.params, self.order, self.dropped);
         let small = params.len() <= SMALL;
         (0..params.len()).filter_map(move |i| {
-            let (at, drop) =
-                if small { ((order & 0xf) as usize, dropped & 1 != 0) } else { (i, false) };
-            (order, dropped) = (order >> 4, dropped >> 1);
+            let (at, drop) = if small {
+                let at = order & 0xf;
+                (at as usize, dropped >> at & 1 != 0)
+            } else {
+                (i, false)
+            };
+            order >>= 4;
             let (key, value) = params.get(at).copied()?;
             (!drop && (small || included(key, value))).then_some((key, value))
         })
@@ -190,7 +202,7 @@ impl<'a> SignContent<'a> {
         let Some(out) = out.get_mut(..self.len) else {
             return Err(Error::BufferTooSmall { needed: self.len, capacity });
         };
-        self.write_to(&mut Bytes { out, at: 0 });
+        self.write_to(&mut Bytes(out));
         Ok(self.len)
     }
 
@@ -260,25 +272,21 @@ impl<D: Update> Sink for Digest<'_, D> {
     }
 }
 
-/// A byte buffer exactly as long as the content, filled from the front.
-struct Bytes<'b> {
-    out: &'b mut [u8],
-    at: usize,
-}
+/// The part of a byte buffer still to fill: exactly as long as the content yet to come.
+struct Bytes<'b>(&'b mut [u8]);
 
 impl Sink for Bytes<'_> {
     fn text(&mut self, text: &str) {
-        let (src, at) = (text.as_bytes(), self.at);
-        self.at = at + src.len();
-        let Some(dst) = self.out.get_mut(at..self.at) else {
+        let src = text.as_bytes();
+        // Cannot fail: the buffer is as long as the content.
+        let Some((dst, rest)) = core::mem::take(&mut self.0).split_at_mut_checked(src.len()) else {
             return;
         };
+        self.0 = rest;
         // Up to 16 bytes go as two fixed-size copies that overlap in the middle, rather than
         // as a `memcpy` call: names and most values are that short.
         match (src.first_chunk::<8>(), src.last_chunk::<8>(), src.first_chunk::<4>()) {
-            (Some(head), Some(tail), _) if src.len() <= 16 => {
-                copy_ends(dst, head, tail);
-            }
+            (Some(head), Some(tail), _) if src.len() <= 16 => copy_ends(dst, head, tail),
             (None, _, Some(head)) => {
                 if let Some(tail) = src.last_chunk::<4>() {
                     copy_ends(dst, head, tail);
@@ -288,10 +296,10 @@ impl Sink for Bytes<'_> {
         }
     }
     fn byte(&mut self, byte: u8) {
-        if let Some(slot) = self.out.get_mut(self.at) {
+        if let Some((slot, rest)) = core::mem::take(&mut self.0).split_first_mut() {
             *slot = byte;
+            self.0 = rest;
         }
-        self.at += 1;
     }
 }
 
@@ -431,14 +439,13 @@ const fn key_word_bad(w: u64) -> u64 {
 }
 
 /// Orders the first `n` (up to [`SMALL`]) of `tags` (see [`key_tag`]), each with its
-/// parameter's position in its low four bits and the dropped mark in the fifth, and returns
-/// the key order and the dropped pairs as [`SignContent`] keeps them. The tags past `n` are
-/// `u64::MAX`.
+/// parameter's position in its low four bits, and returns the key order as [`SignContent`]
+/// keeps it. The tags past `n` are `u64::MAX`.
 ///
 /// The tags alone are sorted: up to eight by a sorting network (no branch), more by
 /// insertion; a comparison is one integer compare. If two neighbours then share their first
 /// seven bytes, the tags cannot decide (nor rule out a duplicate), and it returns `None`.
-fn sort_by_tags(tags: &mut [u64; SMALL], n: usize) -> Option<(u64, u16)> {
+fn sort_by_tags(tags: &mut [u64; SMALL], n: usize) -> Option<u64> {
     if n <= 8 {
         sort_8(tags);
     } else if let Some(tags) = tags.get_mut(..n) {
@@ -452,15 +459,14 @@ fn sort_by_tags(tags: &mut [u64; SMALL], n: usize) -> Option<(u64, u16)> {
             tags[j] = item;
         }
     }
-    let (mut order, mut dropped, mut tie) = (0u64, 0u16, false);
+    let (mut order, mut tie) = (0u64, false);
     let mut next = u64::MAX;
     for &tag in tags.get(..n)?.iter().rev() {
         tie |= (tag ^ next) >> 8 == 0;
         next = tag;
         order = order << 4 | (tag & 0xf);
-        dropped = dropped << 1 | (tag >> 4 & 1) as u16;
     }
-    (!tie).then_some((order, dropped))
+    (!tie).then_some(order)
 }
 
 /// Sorts the first eight of `tags` with a sorting network: 19 compare-exchanges in six
@@ -788,11 +794,11 @@ mod tests {
         }
     }
 
-    /// Tags, positions and dropped marks for `pairs`, as [`SignContent::new`] builds them.
+    /// Tags and positions for `pairs`, as [`SignContent::new`] builds them.
     fn tags_of(pairs: &[(&str, &str)]) -> [u64; SMALL] {
         let mut tags = [u64::MAX; SMALL];
-        for (i, (slot, &(key, value))) in tags.iter_mut().zip(pairs).enumerate() {
-            *slot = key_tag(key).0 | u64::from(!included(key, value)) << 4 | i as u64;
+        for (i, (slot, &(key, _))) in tags.iter_mut().zip(pairs).enumerate() {
+            *slot = key_tag(key).0 | i as u64;
         }
         tags
     }
@@ -851,14 +857,11 @@ mod tests {
                 let mut want = pairs.clone();
                 want.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
                 want.retain(|&(k, v)| k != "sign" && v != " ");
-                let (order, dropped) =
-                    sort_by_tags(&mut tags_of(&pairs), n).expect("distinct prefixes");
-                let content = SignContent { params: &pairs, order, dropped, len: 0 };
-                assert_eq!(content.params().collect::<Vec<_>>(), want);
+                let order = sort_by_tags(&mut tags_of(&pairs), n).expect("distinct prefixes");
                 // And `new` takes that path, leaving the slice as it was.
                 let before = pairs.clone();
                 let content = SignContent::new(&mut pairs).unwrap();
-                assert_eq!((content.order, content.dropped), (order, dropped));
+                assert_eq!(content.order, order);
                 assert_eq!(content.params().collect::<Vec<_>>(), want);
                 assert_eq!(pairs, before);
             }

@@ -58,15 +58,12 @@ pub struct SignContent<'a> {
     len: usize,
 }
 
-/// The order of parameters that are already sorted (see [`SignContent::order`]).
-const IN_PLACE: u64 = 0xfedc_ba98_7654_3210;
-
 impl<'a> SignContent<'a> {
     /// Validates `params`, orders them by key bytes and computes the content length.
     ///
     /// Up to 16 parameters are ordered without moving them: the order is kept in the
     /// returned value. More are sorted in place. Either way the slice's order afterwards is
-    /// not specified; [`params`](Self::params) gives the key order.
+    /// not part of the contract; [`params`](Self::params) gives the key order.
     ///
     /// # Errors
     /// [`Error::InvalidKey`] for an empty key or one holding `=`, `&`, whitespace, a control
@@ -117,18 +114,11 @@ impl<'a> SignContent<'a> {
                 check_key(key)?;
             }
         }
-        let order = match sort_by_tags(&mut tags, params.len()) {
-            Some(order) => order,
-            None => {
-                sort_by_keys(params)?;
-                // The pairs moved. Only a small set reads `dropped` (a large one checks each
-                // pair as it goes).
-                let small = params.get(..SMALL).unwrap_or(params);
-                dropped = small.iter().rev().fold(0, |dropped, &(key, value)| {
-                    dropped << 1 | u16::from(!included(key, value))
-                });
-                IN_PLACE
-            }
+        let order = if params.len() <= SMALL {
+            order_by_tags(&mut tags, params)?
+        } else {
+            sort_by_keys(params)?;
+            0 // unused: the pairs are in order
         };
         Ok(SignContent { params, order, dropped, len })
     }
@@ -215,18 +205,31 @@ impl<'a> SignContent<'a> {
     /// The one walk that feeds every output: `k=v`, `&`-joined.
     #[inline]
     fn write_to(&self, sink: &mut impl Sink) {
-        let pair = |sink: &mut _, key, value| {
-            Sink::text(sink, key);
-            Sink::byte(sink, b'=');
-            Sink::text(sink, value);
+        let mut first = true;
+        let mut pair = |key, value| {
+            if !first {
+                sink.byte(b'&');
+            }
+            first = false;
+            sink.text(key);
+            sink.byte(b'=');
+            sink.text(value);
         };
-        let mut pairs = self.params();
-        if let Some((key, value)) = pairs.next() {
-            pair(sink, key, value);
-        }
-        for (key, value) in pairs {
-            sink.byte(b'&');
-            pair(sink, key, value);
+        if self.params.len() <= SMALL {
+            let mut order = self.order;
+            for _ in 0..self.params.len() {
+                let at = (order & 0xf) as usize;
+                order >>= 4;
+                if let (0, Some(&(key, value))) = (self.dropped >> at & 1, self.params.get(at)) {
+                    pair(key, value);
+                }
+            }
+        } else {
+            for &(key, value) in self.params {
+                if included(key, value) {
+                    pair(key, value);
+                }
+            }
         }
     }
 }
@@ -366,10 +369,10 @@ fn cmp_keys(a: &str, b: &str) -> core::cmp::Ordering {
     }
 }
 
-/// Up to this many parameters sort by their tags (see [`sort_by_tags`]); more go to the
+/// Up to this many parameters sort by their tags (see [`order_by_tags`]); more go to the
 /// standard library's sort. A request has 8 to 15 parameters.
 const SMALL: usize = 16;
-// `sort_by_tags` keeps a position in the low four bits of a tag.
+// `order_by_tags` keeps a position in the low four bits of a tag.
 const _: () = assert!(SMALL <= 16);
 
 /// The sort tag of `key`, and two words that hold every byte of a valid key and some bad
@@ -438,14 +441,18 @@ const fn key_word_bad(w: u64) -> u64 {
     (w | w.wrapping_add(LOW_BITS) | below | has_byte(w, b'=') | has_byte(w, b'&')) & HIGH_BITS
 }
 
-/// Orders the first `n` (up to [`SMALL`]) of `tags` (see [`key_tag`]), each with its
-/// parameter's position in its low four bits, and returns the key order as [`SignContent`]
-/// keeps it. The tags past `n` are `u64::MAX`.
+/// Orders up to [`SMALL`] valid `params` by key bytes and returns the order as
+/// [`SignContent`] keeps it. `tags[i]` holds the tag of `params[i]` (see [`key_tag`]) with
+/// `i` in its low four bits; the tags past `params.len()` are `u64::MAX`.
 ///
 /// The tags alone are sorted: up to eight by a sorting network (no branch), more by
-/// insertion; a comparison is one integer compare. If two neighbours then share their first
-/// seven bytes, the tags cannot decide (nor rule out a duplicate), and it returns `None`.
-fn sort_by_tags(tags: &mut [u64; SMALL], n: usize) -> Option<u64> {
+/// insertion; a comparison is one integer compare. Neighbours that share their first seven
+/// bytes are then put in order by their full keys ([`order_ties`]).
+///
+/// # Errors
+/// [`Error::DuplicateKey`] for a key given twice.
+fn order_by_tags(tags: &mut [u64; SMALL], params: &[(&str, &str)]) -> Result<u64> {
+    let n = params.len();
     if n <= 8 {
         sort_8(tags);
     } else if let Some(tags) = tags.get_mut(..n) {
@@ -459,14 +466,34 @@ fn sort_by_tags(tags: &mut [u64; SMALL], n: usize) -> Option<u64> {
             tags[j] = item;
         }
     }
-    let (mut order, mut tie) = (0u64, false);
-    let mut next = u64::MAX;
-    for &tag in tags.get(..n)?.iter().rev() {
-        tie |= (tag ^ next) >> 8 == 0;
-        next = tag;
-        order = order << 4 | (tag & 0xf);
+    let sorted = tags.get_mut(..n).unwrap_or_default();
+    if sorted.windows(2).any(|w| (w[0] ^ w[1]) >> 8 == 0) {
+        order_ties(sorted, params)?;
     }
-    (!tie).then_some(order)
+    Ok(sorted.iter().rev().fold(0, |order, &tag| order << 4 | (tag & 0xf)))
+}
+
+/// Puts each run of tags whose keys share their first seven bytes in order by full key
+/// (tags of sorted keys, otherwise in order). Rare: among the gateway's own parameters only
+/// `alipay_root_cert_sn` and `alipay_sdk` share seven bytes.
+///
+/// # Errors
+/// [`Error::DuplicateKey`] for a key given twice.
+#[cold]
+fn order_ties(sorted: &mut [u64], params: &[(&str, &str)]) -> Result<()> {
+    let key = |tag: u64| params.get((tag & 0xf) as usize).map_or("", |pair| pair.0);
+    let mut start = 0;
+    while start < sorted.len() {
+        let prefix = sorted[start] >> 8;
+        let run = sorted[start..].iter().take_while(|&&tag| tag >> 8 == prefix).count();
+        let tied = &mut sorted[start..start + run];
+        tied.sort_unstable_by(|&a, &b| key(a).as_bytes().cmp(key(b).as_bytes()));
+        if let Some(twin) = tied.windows(2).find(|w| key(w[0]) == key(w[1])) {
+            return Err(Error::DuplicateKey { key: key(twin[0]).to_string() });
+        }
+        start += run;
+    }
+    Ok(())
 }
 
 /// Sorts the first eight of `tags` with a sorting network: 19 compare-exchanges in six
@@ -857,7 +884,7 @@ mod tests {
                 let mut want = pairs.clone();
                 want.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
                 want.retain(|&(k, v)| k != "sign" && v != " ");
-                let order = sort_by_tags(&mut tags_of(&pairs), n).expect("distinct prefixes");
+                let order = order_by_tags(&mut tags_of(&pairs), &pairs).unwrap();
                 // And `new` takes that path, leaving the slice as it was.
                 let before = pairs.clone();
                 let content = SignContent::new(&mut pairs).unwrap();
@@ -866,11 +893,17 @@ mod tests {
                 assert_eq!(pairs, before);
             }
         }
-        // Shared seven-byte prefixes, and a duplicate: the tags decline.
-        for keys in [["alipay_root_cert_sn", "alipay_sdk"], ["abcdefgh", "abcdefg"], ["k", "k"]] {
+        // Shared seven-byte prefixes go by full key; a duplicate is named.
+        for keys in [["alipay_sdk", "alipay_root_cert_sn"], ["abcdefgh", "abcdefg"]] {
             let pairs = [("z", "1"), (keys[0], "2"), (keys[1], "3")];
-            assert_eq!(sort_by_tags(&mut tags_of(&pairs), 3), None);
+            let order = order_by_tags(&mut tags_of(&pairs), &pairs).unwrap();
+            assert_eq!(order, 0x012, "{keys:?}");
         }
+        let pairs = [("k", "1"), ("a", "2"), ("k", "3")];
+        assert_eq!(
+            order_by_tags(&mut tags_of(&pairs), &pairs),
+            Err(Error::DuplicateKey { key: "k".into() })
+        );
     }
 
     /// A distinct value per position, so a pair that moves without its value shows.

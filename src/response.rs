@@ -498,29 +498,9 @@ fn skip_string_exact(b: &[u8], start: usize) -> Result<usize> {
                 }
                 return Ok(i + 1);
             }
-            Some(b'\\') => match b.get(i + 1) {
-                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
-                Some(b'u') => {
-                    let unit = hex4(b, i + 2).ok_or_else(|| malformed(i, "invalid \\u escape"))?;
-                    match unit {
-                        0xD800..=0xDBFF => {
-                            let low = match (b.get(i + 6), b.get(i + 7)) {
-                                (Some(b'\\'), Some(b'u')) => hex4(b, i + 8),
-                                _ => None,
-                            };
-                            if !matches!(low, Some(0xDC00..=0xDFFF)) {
-                                return Err(malformed(i, "unpaired surrogate in \\u escape"));
-                            }
-                            i += 12;
-                        }
-                        0xDC00..=0xDFFF => {
-                            return Err(malformed(i, "unpaired surrogate in \\u escape"))
-                        }
-                        _ => i += 6,
-                    }
-                }
-                Some(_) => return Err(malformed(i, "invalid escape")),
-                None => return Err(malformed(start, "unterminated string")),
+            Some(b'\\') => match escape_len(b, i) {
+                Some(len) => i += len,
+                None => return Err(escape_error(b, start, i)),
             },
             Some(0x80..) => {
                 ascii_only = false;
@@ -529,6 +509,18 @@ fn skip_string_exact(b: &[u8], start: usize) -> Result<usize> {
             Some(0x20..) => i += 1,
             Some(_) => return Err(malformed(i, "control byte in string")),
         }
+    }
+}
+
+/// The error for the malformed escape at the backslash `b[i]` of the string that starts at
+/// `b[start]` (one that [`escape_len`] rejects).
+#[cold]
+fn escape_error(b: &[u8], start: usize, i: usize) -> Error {
+    match b.get(i + 1) {
+        None => malformed(start, "unterminated string"),
+        Some(b'u') if hex4(b, i + 2).is_none() => malformed(i, "invalid \\u escape"),
+        Some(b'u') => malformed(i, "unpaired surrogate in \\u escape"),
+        Some(_) => malformed(i, "invalid escape"),
     }
 }
 
@@ -1513,6 +1505,23 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn malformed_escapes_get_their_exact_errors() {
+        let cases: [(&[u8], usize, &str); 6] = [
+            (br#"  "ab\x""#, 5, "invalid escape"),
+            (br#"  "ab\u12""#, 5, "invalid \\u escape"),
+            (br#"  "ab\ud800x""#, 5, "unpaired surrogate in \\u escape"),
+            (br#"  "ab\ud800\u0041""#, 5, "unpaired surrogate in \\u escape"),
+            (br#"  "ab\udc00""#, 5, "unpaired surrogate in \\u escape"),
+            (br#"  "ab\"#, 2, "unterminated string"),
+        ];
+        for (body, offset, what) in cases {
+            let want = Err(Error::Malformed { offset, what });
+            assert_eq!(skip_string_exact(body, 2), want, "{:?}", String::from_utf8_lossy(body));
+            assert_eq!(skip_string(body, 2, &mut Window::at(body, 0)), want);
         }
     }
 

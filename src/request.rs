@@ -50,8 +50,6 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use serde::Serialize;
-
 use crate::api::Method;
 use crate::error::{Error, FieldRule, Result};
 use crate::form::{self, Key};
@@ -427,7 +425,7 @@ impl AppConfig {
         timestamp: &Timestamp,
         signer: &impl Signer,
     ) -> Result<EncodedRequest> {
-        let json = to_json(biz_content)?;
+        let json = M::biz_content_json(biz_content)?;
         let biz = if json == "null" { None } else { Some(json.as_str()) };
         self.encode_parts(M::NAME, biz, None, text_params, timestamp, signer)
     }
@@ -471,7 +469,7 @@ impl AppConfig {
         signer: &impl Signer,
         key: &crate::aes::AesKey,
     ) -> Result<EncodedRequest> {
-        let json = to_json(biz_content)?;
+        let json = M::biz_content_json(biz_content)?;
         if json == "null" {
             return Err(Error::Field { field: param::BIZ_CONTENT, rule: FieldRule::Missing });
         }
@@ -564,7 +562,6 @@ impl AppConfig {
         Ok(EncodedRequest {
             query: form::ascii_to_string(query),
             body: form::ascii_to_string(body),
-            sign_content: content.to_string(),
             signature,
         })
     }
@@ -615,14 +612,6 @@ fn pair_len(key: &str, value: &str) -> usize {
     2 + 3 * (key.len() + value.len())
 }
 
-/// Serializes a biz content to JSON text.
-fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::Field {
-        field: param::BIZ_CONTENT,
-        rule: FieldRule::BadJson { detail: alloc::format!("{e}") },
-    })
-}
-
 // ---- the encoded request ----------------------------------------------------------------
 
 /// A signed, encoded request: `POST <gateway>?<query>` with `<body>` as
@@ -631,7 +620,6 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 pub struct EncodedRequest {
     query: String,
     body: String,
-    sign_content: String,
     signature: Signature,
 }
 
@@ -662,10 +650,24 @@ impl EncodedRequest {
         url
     }
 
-    /// The exact sign content that was signed (raw values, sorted, `&`-joined). Compare it
-    /// with the gateway's when it answers "invalid-signature".
-    pub fn sign_content(&self) -> &str {
-        &self.sign_content
+    /// The sign content of what is sent: the query and the body form-decoded, `sign` left
+    /// out, blank values dropped, sorted by key, `&`-joined, values raw. It is what the
+    /// gateway computes to check the signature, and what was signed. Compare it with the
+    /// gateway's when it answers "invalid-signature".
+    ///
+    /// It is rebuilt from the wire on each call: the encoder streams the content into the
+    /// signer and keeps no copy, so encoding does not pay for this debugging aid.
+    pub fn sign_content(&self) -> String {
+        // Cannot fail: the query and the body are this crate's own encoding of parameters
+        // that `SignContent::new` accepted when they were signed.
+        let (Ok(query), Ok(body)) =
+            (form::decode(self.query.as_bytes()), form::decode(self.body.as_bytes()))
+        else {
+            return String::new();
+        };
+        let mut pairs: Vec<(&str, &str)> =
+            query.iter().chain(&body).map(|(k, v)| (&**k, &**v)).collect();
+        SignContent::new(&mut pairs).map(|c| c.to_string()).unwrap_or_default()
     }
 
     /// The signature (the `sign` parameter, before form encoding).

@@ -62,6 +62,11 @@ impl Method for VerifyIdentityApply {
     const NAME: &'static str = "alipay.security.risk.verifyidentity.apply";
     type BizContent = VerifyIdentityApplyRequest;
     type Response = VerifyIdentityApplyResponse;
+
+    /// Writes the text directly (see [`VerifyIdentityApplyRequest::to_json`]).
+    fn biz_content_json(biz_content: &VerifyIdentityApplyRequest) -> Result<String> {
+        Ok(biz_content.to_json())
+    }
 }
 
 /// Wire names of the request fields.
@@ -382,6 +387,20 @@ impl VerifyIdentityApplyRequest {
     /// `biz_params`, as the JSON text that is sent.
     pub fn biz_params(&self) -> Option<&str> {
         self.biz_params.as_deref()
+    }
+
+    /// The biz content's JSON text: byte for byte what its `Serialize` implementation gives
+    /// with `serde_json`, written directly (several times faster; every field is a string).
+    pub fn to_json(&self) -> String {
+        crate::api::json::object(&[
+            (field::BIZ_ID, Some(&self.biz_id)),
+            (field::ACCOUNT_NAME, self.account_name.as_deref()),
+            (field::ACCOUNT_ID, Some(&self.account_id)),
+            (field::ACCOUNT_TYPE, self.account_type.as_ref().map(AccountType::as_str)),
+            (field::VALIDATE_PRODUCT_GROUP, Some(&self.validate_product_group)),
+            (field::SCENE_CODE, Some(&self.scene_code)),
+            (field::BIZ_PARAMS, self.biz_params.as_deref()),
+        ])
     }
 }
 

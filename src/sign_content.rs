@@ -71,18 +71,18 @@ impl<'a> SignContent<'a> {
         // One `&` between every two pairs.
         len += included_count.saturating_sub(1);
 
-        if params.len() <= SMALL {
-            sort_small(params, &mut tags);
+        let duplicate = if params.len() <= SMALL {
+            sort_small(params, &mut tags)
         } else {
             params.sort_unstable_by(|a, b| cmp_keys(a.0, b.0));
-        }
-        // Sorted, so a duplicate sits next to its twin.
-        for pair in params.windows(2) {
-            if let [(a, _), (b, _)] = pair {
-                if a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b {
-                    return Err(Error::DuplicateKey { key: a.to_string() });
-                }
-            }
+            // Sorted, so a duplicate sits next to its twin.
+            params.windows(2).find_map(|pair| match pair {
+                [(a, _), (b, _)] if a.len() == b.len() && a == b => Some(*a),
+                _ => None,
+            })
+        };
+        if let Some(key) = duplicate {
+            return Err(Error::DuplicateKey { key: key.to_string() });
         }
         Ok(SignContent { params, len })
     }
@@ -377,7 +377,11 @@ const fn key_word_ok(w: u64) -> bool {
 /// Sorts `params` by key bytes, `tags[i]` holding the tag of `params[i]` (see [`key_tag`]):
 /// an insertion sort that moves each tag along with its parameter. A comparison is one
 /// integer compare, unless two keys share their first eight bytes.
-fn sort_small(params: &mut [(&str, &str)], tags: &mut [u64; SMALL]) {
+///
+/// Returns the first key found twice, if any, leaving `params` a permutation of what it was.
+/// An insertion stops right after the greatest key not above the one inserted, so a key's
+/// twin, already sorted in, is its neighbour then, and one tag compare finds it.
+fn sort_small<'p>(params: &mut [(&'p str, &'p str)], tags: &mut [u64; SMALL]) -> Option<&'p str> {
     let n = params.len().min(SMALL);
     let (params, tags) = (&mut params[..n], &mut tags[..n]);
     for i in 1..n {
@@ -394,7 +398,11 @@ fn sort_small(params: &mut [(&str, &str)], tags: &mut [u64; SMALL]) {
         }
         tags[j] = tag;
         params[j] = pair;
+        if j > 0 && tags[j - 1] == tag && params[j - 1].0 == pair.0 {
+            return Some(pair.0);
+        }
     }
+    None
 }
 
 /// Key bytes that are allowed: printable ASCII except `=` and `&`.
@@ -468,6 +476,42 @@ mod tests {
             assert!(
                 matches!(content(&pairs), Err(Error::DuplicateKey { key }) if key == pairs[0].0)
             );
+        }
+    }
+
+    #[test]
+    fn finds_a_duplicate_anywhere_in_small_and_large_sets() {
+        // Keys sharing their first eight bytes (equal sort tags) and short ones; every pair
+        // of positions made equal, in a scrambled order; on both sides of the small-set limit.
+        let mut state = 5;
+        for n in 2..=SMALL + 3 {
+            let keys: Vec<String> = (0..n)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        alloc::format!("param_{i:03}")
+                    } else {
+                        alloc::format!("k{i}")
+                    }
+                })
+                .collect();
+            for first in 0..n {
+                for second in first + 1..n {
+                    let mut pairs: Vec<(&str, &str)> =
+                        keys.iter().map(|k| (k.as_str(), "v")).collect();
+                    pairs[second].0 = pairs[first].0;
+                    for i in (1..n).rev() {
+                        pairs.swap(i, (lcg(&mut state) % (i as u64 + 1)) as usize);
+                    }
+                    let before = pairs.clone();
+                    let got = SignContent::new(&mut pairs).map(|_| ());
+                    assert_eq!(got, Err(Error::DuplicateKey { key: keys[first].clone() }));
+                    // What is left is still the caller's pairs, reordered.
+                    let (mut left, mut right) = (before, pairs);
+                    left.sort_unstable();
+                    right.sort_unstable();
+                    assert_eq!(left, right);
+                }
+            }
         }
     }
 

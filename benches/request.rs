@@ -5,7 +5,9 @@
 //!   figure is the crate's own overhead (target: under 1 µs);
 //! - `request/encode_rsa2_unblinded` and `request/encode_rsa2_blinded`: the same with the
 //!   bundled RSA-2048 test key, for the share of time outside RSA;
-//! - `request/build_biz_content`: building and validating the typed request alone.
+//! - `request/build_biz_content`: building and validating the typed request alone;
+//! - `request/biz_content_json` and `request/biz_content_serde_json`: its JSON text, by the
+//!   encoder's direct writer and by `serde_json` (the baseline; the bytes are the same).
 //!
 //! Run: `cargo bench --bench request`.
 
@@ -14,6 +16,7 @@ use std::hint::black_box;
 use alipay_codec::api::verifyidentity::{
     AccountType, Product, ProductName, VerifyIdentityApply, VerifyIdentityApplyRequest,
 };
+use alipay_codec::api::Method;
 use alipay_codec::{AppConfig, AppPrivateKey, Message, SignType, Signature, Signer, Timestamp};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rand_core::SeedableRng;
@@ -85,6 +88,14 @@ fn request(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("request");
     group.bench_function("build_biz_content", |b| b.iter(|| black_box(seed_request())));
+    // The encoder's JSON writer for the biz content, beside serde_json (its baseline).
+    group.throughput(Throughput::Bytes(biz.to_json().len() as u64));
+    group.bench_function("biz_content_json", |b| {
+        b.iter(|| VerifyIdentityApply::biz_content_json(black_box(&biz)).expect("json"))
+    });
+    group.bench_function("biz_content_serde_json", |b| {
+        b.iter(|| serde_json::to_string(black_box(&biz)).expect("json"))
+    });
     group.finish();
 }
 

@@ -25,6 +25,7 @@ pub mod request;
 pub mod response;
 pub mod sign_content;
 pub mod signing;
+mod swar;
 pub mod timestamp;
 
 #[cfg(feature = "aes")]

@@ -38,12 +38,14 @@
 //! configuration or the request is built, so nothing is ever silently dropped from the wire.
 //!
 //! # Allocation
-//! Encoding allocates the biz-content JSON (serde_json grows its own buffer: three
-//! allocations for the seed example), then exactly once each for the sign content (kept for
-//! debugging), the query and the body, which never grow: each is reserved at its worst case
-//! (every byte escaped to `%XX`), which is cheaper than a second pass over the bytes to count
-//! escapes exactly. The pair list lives on the stack (on the heap beyond 8 text parameters),
-//! the signature in a fixed-capacity buffer. [`AppConfig::encode_raw`] skips the JSON step.
+//! Encoding allocates the biz-content JSON (once for `verifyidentity.apply`, whose direct
+//! writer reserves room for one escape in four bytes; serde_json, for other methods, grows
+//! its own buffer), then exactly once each for the query and the body, which never grow: each
+//! is reserved at its worst case (every byte escaped to `%XX`), which is cheaper than a
+//! second pass over the bytes to count escapes exactly. No copy of the sign content is kept
+//! ([`EncodedRequest::sign_content`] rebuilds it). The pair list lives on the stack (on the
+//! heap beyond 8 text parameters), the signature in a fixed-capacity buffer.
+//! [`AppConfig::encode_raw`] skips the JSON step.
 
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -663,11 +665,14 @@ impl EncodedRequest {
         let (Ok(query), Ok(body)) =
             (form::decode(self.query.as_bytes()), form::decode(self.body.as_bytes()))
         else {
+            debug_assert!(false, "an encoded request does not form-decode");
             return String::new();
         };
         let mut pairs: Vec<(&str, &str)> =
             query.iter().chain(&body).map(|(k, v)| (&**k, &**v)).collect();
-        SignContent::new(&mut pairs).map(|c| c.to_string()).unwrap_or_default()
+        let content = SignContent::new(&mut pairs);
+        debug_assert!(content.is_ok(), "an encoded request's keys do not sign");
+        content.map(|c| c.to_string()).unwrap_or_default()
     }
 
     /// The signature (the `sign` parameter, before form encoding).

@@ -31,6 +31,7 @@ use alloc::string::{String, ToString};
 use sha2::digest::Update;
 
 use crate::error::{Error, KeyRule, Result};
+use crate::swar::{self, HIGH_BITS, LOW_BITS};
 
 /// The parameter dropped from every sign content.
 pub const SIGN: &str = "sign";
@@ -77,7 +78,7 @@ impl<'a> SignContent<'a> {
             params.sort_unstable_by(|a, b| cmp_keys(a.0, b.0));
             // Sorted, so a duplicate sits next to its twin.
             params.windows(2).find_map(|pair| match pair {
-                [(a, _), (b, _)] if a.len() == b.len() && a == b => Some(*a),
+                [(a, _), (b, _)] if a == b => Some(*a),
                 _ => None,
             })
         };
@@ -355,22 +356,16 @@ fn key_tag(key: &str) -> Result<u64> {
     }
 }
 
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
 /// Whether all eight bytes of `w` are allowed key bytes (printable ASCII except `=` and
-/// `&`), eight at a time (SWAR). Each term sets the high bit of some byte exactly when a
-/// byte of its kind exists (a borrow or carry can only spill out of a byte that is already
-/// bad): `w` itself for bytes ≥ 0x80, `w + 0x01..` for 0x7f, the borrow of `w - 0x21..` for
-/// bytes below `!`, and the zero-byte test of `w ^ c..` for `=` and `&`.
+/// `&`), eight at a time (see [`crate::swar`]): `w` itself flags bytes ≥ 0x80, `w + 0x01..`
+/// flags 0x7f, and the classes below `!`, `=` and `&` flag the rest.
 #[inline]
 const fn key_word_ok(w: u64) -> bool {
-    const fn has_byte(w: u64, byte: u8) -> u64 {
-        let x = w ^ (LOW_BITS * byte as u64);
-        x.wrapping_sub(LOW_BITS) & !x
-    }
-    let below = w.wrapping_sub(LOW_BITS * 0x21) & !w;
-    let bad = w | w.wrapping_add(LOW_BITS) | below | has_byte(w, b'=') | has_byte(w, b'&');
+    let bad = w
+        | w.wrapping_add(LOW_BITS)
+        | swar::below(w, b'!')
+        | swar::equal(w, b'=')
+        | swar::equal(w, b'&');
     bad & HIGH_BITS == 0
 }
 

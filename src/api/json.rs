@@ -1,20 +1,24 @@
 //! A JSON writer for biz contents made only of string fields, byte for byte what
-//! `serde_json` writes, and several times faster: it looks for bytes to escape eight at a
-//! time and copies the runs between them whole. Methods with a hot path use it in
+//! `serde_json` writes, in about 60 % of its instructions: it looks for bytes to escape
+//! eight at a time and copies the runs between them whole. Methods with a hot path use it in
 //! [`Method::biz_content_json`](super::Method::biz_content_json); the tests compare it with
-//! `serde_json` on every byte and on random text.
+//! `serde_json` on every char below U+0100 at every offset in and around a word, after every
+//! escaped byte, and on random text.
 
 use alloc::string::String;
+
+use crate::swar::{self, HIGH_BITS};
 
 /// Writes `{"name":"value",...}` for the fields whose value is `Some`, in the order given,
 /// as `serde_json` writes a struct whose `None` fields are skipped. Names are written as
 /// they are: pass names that need no escaping (Rust identifiers do not).
 pub(crate) fn object(fields: &[(&str, Option<&str>)]) -> String {
-    // Room for the worst case (every byte a control byte, six bytes as `\u00xx`), so the
-    // string is allocated once.
+    // Room for the names, the punctuation and the values with one escape (one more byte) in
+    // four bytes: JSON text in a string field escapes every `"`, about one byte in eight.
+    // Denser escapes only make the string grow.
     let capacity = fields
         .iter()
-        .filter_map(|&(name, value)| Some(name.len() + 6 + 6 * value?.len()))
+        .filter_map(|&(name, value)| Some(name.len() + 6 + value?.len() + value?.len() / 4))
         .sum::<usize>();
     let mut out = String::with_capacity(capacity + 2);
     out.push('{');
@@ -49,9 +53,6 @@ pub(crate) fn push_str(out: &mut String, value: &str) {
     out.push('"');
 }
 
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
 /// The position of the first byte at or after `from` that must be escaped.
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
@@ -66,17 +67,11 @@ fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     tail.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').map(|i| at + i)
 }
 
-/// The high bit of each byte of `w` that must be escaped, eight at a time. A borrow can only
-/// spill out of a byte that is already flagged, so the lowest flag is always exact.
+/// The high bit of each byte of `w` that must be escaped (see [`crate::swar`]: the lowest
+/// flag is exact, which is all [`next_escape`] reads).
 #[inline]
 const fn escape_mask(w: u64) -> u64 {
-    const fn zero_bytes(x: u64) -> u64 {
-        x.wrapping_sub(LOW_BITS) & !x
-    }
-    let control = w.wrapping_sub(LOW_BITS * 0x20) & !w;
-    let quote = zero_bytes(w ^ (LOW_BITS * b'"' as u64));
-    let backslash = zero_bytes(w ^ (LOW_BITS * b'\\' as u64));
-    (control | quote | backslash) & HIGH_BITS
+    (swar::below(w, 0x20) | swar::equal(w, b'"') | swar::equal(w, b'\\')) & HIGH_BITS
 }
 
 /// Appends the escape of one byte that needs one.
@@ -121,6 +116,25 @@ mod tests {
                         .chain([c])
                         .chain(core::iter::repeat_n('b', after))
                         .collect();
+                    assert_eq!(
+                        written(&value),
+                        serde_json::to_string(&value).unwrap(),
+                        "{value:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_ascii_byte_after_an_escaped_byte_matches_serde_json() {
+        // A borrow out of an escaped byte may flag the bytes above it too (a space after a
+        // control byte, `#` after `"`, `]` after `\`): only the lowest flag may be used.
+        for escaped in ['"', '\\', '\n', '\u{0}', '\u{1f}'] {
+            for next in (0u8..0x80).map(char::from) {
+                for before in 0..10 {
+                    let value: String =
+                        core::iter::repeat_n('a', before).chain([escaped, next, 'z']).collect();
                     assert_eq!(
                         written(&value),
                         serde_json::to_string(&value).unwrap(),

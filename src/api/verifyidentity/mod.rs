@@ -390,16 +390,27 @@ impl VerifyIdentityApplyRequest {
     }
 
     /// The biz content's JSON text: byte for byte what its `Serialize` implementation gives
-    /// with `serde_json`, written directly (several times faster; every field is a string).
+    /// with `serde_json`, written directly, in about 60 % of the instructions (every
+    /// field is a string).
     pub fn to_json(&self) -> String {
+        // Taken apart whole, so that a field added to the struct cannot be left out here.
+        let VerifyIdentityApplyRequest {
+            biz_id,
+            account_name,
+            account_id,
+            account_type,
+            validate_product_group,
+            scene_code,
+            biz_params,
+        } = self;
         crate::api::json::object(&[
-            (field::BIZ_ID, Some(&self.biz_id)),
-            (field::ACCOUNT_NAME, self.account_name.as_deref()),
-            (field::ACCOUNT_ID, Some(&self.account_id)),
-            (field::ACCOUNT_TYPE, self.account_type.as_ref().map(AccountType::as_str)),
-            (field::VALIDATE_PRODUCT_GROUP, Some(&self.validate_product_group)),
-            (field::SCENE_CODE, Some(&self.scene_code)),
-            (field::BIZ_PARAMS, self.biz_params.as_deref()),
+            (field::BIZ_ID, Some(biz_id)),
+            (field::ACCOUNT_NAME, account_name.as_deref()),
+            (field::ACCOUNT_ID, Some(account_id)),
+            (field::ACCOUNT_TYPE, account_type.as_ref().map(AccountType::as_str)),
+            (field::VALIDATE_PRODUCT_GROUP, Some(validate_product_group)),
+            (field::SCENE_CODE, Some(scene_code)),
+            (field::BIZ_PARAMS, biz_params.as_deref()),
         ])
     }
 }

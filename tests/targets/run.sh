@@ -24,6 +24,7 @@ declare -A need=(
   [/usr/bin/cargo]=cargo-web
   [/usr/lib/rustlib/src/rust/library/core/Cargo.toml]=rust-web-src
   [/usr/bin/lld-22]=lld-22
+  [/usr/bin/rust-lld]=rust-web-llvm
   [/usr/bin/qemu-system-arm]=qemu-system-arm
   [/usr/bin/node]=nodejs
 )

@@ -39,7 +39,7 @@ pub(crate) fn object(fields: &[(&str, Option<&str>)]) -> String {
 /// Appends `value` as a JSON string, escaped as `serde_json` escapes it: `"` and `\` with a
 /// backslash; backspace, tab, line feed, form feed and carriage return by name; other bytes
 /// below 0x20 as `\u00xx`; everything else (DEL and non-ASCII included) raw.
-pub(crate) fn push_str(out: &mut String, value: &str) {
+fn push_str(out: &mut String, value: &str) {
     out.push('"');
     let mut start = 0;
     while let Some(at) = next_escape(value.as_bytes(), start) {

@@ -68,10 +68,15 @@ const PACKED: [u32; 256] = {
     table
 };
 
-/// Spare capacity [`encode_bytes_into`] may touch past the encoded bytes: it appends 8 bytes
-/// at a time and then cuts them back. Reserve `3 * len + ENCODE_SLACK` and it never
-/// reallocates.
-pub(crate) const ENCODE_SLACK: usize = 8;
+/// Spare capacity [`encode_bytes_into`] needs past the encoded bytes: it writes through a
+/// window of this many bytes and then cuts the buffer back. Reserve `3 * len + ENCODE_SLACK`
+/// and it never reallocates.
+pub(crate) const ENCODE_SLACK: usize = WINDOW;
+
+/// The bytes [`encode_chunk`] may write from its starting point: 8 input bytes give at most
+/// 24 output bytes, and the last 4-byte store starts at most 21 bytes in. The store offset,
+/// masked to 5 bits, is then provably inside the window, so it costs no bounds check.
+const WINDOW: usize = 40;
 
 /// The length of `value` once form-encoded.
 pub fn encoded_len(value: &str) -> usize {
@@ -112,54 +117,69 @@ pub fn encode_into(value: &str, out: &mut String) {
 /// Appends `value`, form-encoded, to `out`: the bytes [`encode_into`] appends, as bytes.
 ///
 /// The output is ASCII, so a buffer filled only by this function (and ASCII pushes) converts
-/// to a `String` without fail. It works 8 input bytes at a time: a chunk with nothing to
-/// escape (most of a signature, names, ids) is copied whole; any other chunk goes through
-/// [`push_mixed`], which has no data-dependent branch. Reserve `3 * value.len()` plus
-/// [`ENCODE_SLACK`] in `out` to never reallocate.
+/// to a `String` without fail. It grows `out` once, zero-filled, to the worst case (every
+/// byte `%XX`) plus [`ENCODE_SLACK`], writes 8 input bytes at a time through a fixed-size
+/// window with a cursor (see [`encode_chunk`]), and cuts `out` back to what was written.
+/// Reserve `3 * value.len()` plus [`ENCODE_SLACK`] in `out` to never reallocate.
 pub(crate) fn encode_bytes_into(value: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start.saturating_add(value.len().saturating_mul(3)).saturating_add(WINDOW), 0);
+    let mut end = start;
     let (chunks, tail) = value.as_chunks::<8>();
+    // Whether the last chunk needed no escape, so this one likely needs none either (the
+    // runs of a signature or an id), and is worth testing for a plain copy.
+    let mut clean_run = true;
+    // The windows always fit: `end` grows by at most 3 bytes per input byte.
     for chunk in chunks {
-        // `&` rather than `&&`: eight table loads and no early exit beat a branch per byte.
-        if chunk.iter().fold(true, |clean, &b| clean & UNRESERVED[usize::from(b)]) {
-            out.extend_from_slice(chunk);
-        } else {
-            push_mixed(chunk, out);
+        if let Some(window) = out.get_mut(end..).and_then(|w| w.first_chunk_mut::<WINDOW>()) {
+            let written = if clean_run && is_clean(chunk) {
+                if let Some(front) = window.first_chunk_mut::<8>() {
+                    *front = *chunk;
+                }
+                8
+            } else {
+                encode_chunk(chunk, window)
+            };
+            clean_run = written == 8;
+            end += written;
         }
     }
-    push_mixed(tail, out);
+    if let Some(window) = out.get_mut(end..).and_then(|w| w.first_chunk_mut::<WINDOW>()) {
+        let mut chunk = [b'0'; 8];
+        if let Some(front) = chunk.get_mut(..tail.len()) {
+            front.copy_from_slice(tail);
+        }
+        // The padding encodes as itself, one byte each, after the tail's own bytes.
+        end += encode_chunk(&chunk, window) - (8 - tail.len());
+    }
+    out.truncate(end);
 }
 
-/// Appends `bytes`, form-encoded, to `out`, two bytes at a time without a data-dependent
-/// branch.
+/// Whether no byte of `chunk` needs an escape.
+#[inline(always)]
+fn is_clean(chunk: &[u8; 8]) -> bool {
+    // `&` rather than `&&`: eight table loads and no early exit beat a branch per byte.
+    chunk.iter().fold(true, |clean, &b| clean & UNRESERVED[usize::from(b)])
+}
+
+/// Writes the encoding of `chunk` to the front of `window` and returns its length; the
+/// bytes after that length are scratch.
 ///
-/// The [`PACKED`] encodings of two bytes are joined in a register, the second shifted past
-/// the real length (1 or 3) of the first, and appended as 8 bytes at once (a fixed-size
-/// store, not a `memcpy` call); `out` is then cut back to their real length, dropping the
-/// spare bytes (the second length byte, and zeros). Building the pair in a register rather
-/// than in a buffer in memory spares the processor reloading bytes it has just stored
-/// piecemeal, which it cannot forward and must wait for.
-fn push_mixed(bytes: &[u8], out: &mut Vec<u8>) {
-    let mut pairs = bytes.chunks_exact(2);
-    for pair in &mut pairs {
-        if let [first, second] = *pair {
-            let first = PACKED[usize::from(first)];
-            let second = PACKED[usize::from(second)];
-            let first_len = first >> 24;
-            // The first encoding without its length byte, which the second one's bytes
-            // take the place of when the first is 3 bytes long; the shift is 8 or 24 bits,
-            // so the second one's 4 bytes stay within the word.
-            let joined = u64::from(first & 0x00ff_ffff) | u64::from(second) << (8 * first_len);
-            let start = out.len();
-            out.extend_from_slice(&joined.to_le_bytes());
-            out.truncate(start + (first_len + (second >> 24)) as usize);
+/// No data-dependent branch: each byte's [`PACKED`] encoding is stored whole (4 bytes) at the
+/// cursor, which then moves on by its real length (1 or 3), so the next store overwrites the
+/// spare bytes (the length byte, and zeros).
+#[inline(always)]
+fn encode_chunk(chunk: &[u8; 8], window: &mut [u8; WINDOW]) -> usize {
+    let mut at = 0;
+    for &b in chunk {
+        let code = PACKED[usize::from(b)];
+        // `at` is at most 21 here; the mask only lets the compiler see it.
+        if let Some(slot) = window.get_mut(at & 31..).and_then(|w| w.first_chunk_mut::<4>()) {
+            *slot = code.to_le_bytes();
         }
+        at += (code >> 24) as usize;
     }
-    if let [last] = *pairs.remainder() {
-        let last = PACKED[usize::from(last)];
-        let start = out.len();
-        out.extend_from_slice(&last.to_le_bytes());
-        out.truncate(start + (last >> 24) as usize);
-    }
+    at
 }
 
 /// Converts the output of [`encode_bytes_into`] (and ASCII pushes) to a `String`.

@@ -44,7 +44,7 @@ const fn is_unreserved(b: u8) -> bool {
     matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_')
 }
 
-/// The encoding of every byte value, packed into a `u32` for [`encode_bytes_into`]: the output
+/// The encoding of every byte value, packed into a `u32` for [`encode_chunk`]: the output
 /// bytes in the low bytes (little-endian, so they come out in order from `to_le_bytes`) and
 /// the output length in the top byte. An unreserved byte is itself (length 1), a space is `+`
 /// (length 1), anything else is its `%XX` from [`ESCAPES`] (length 3).
@@ -68,10 +68,9 @@ const PACKED: [u32; 256] = {
     table
 };
 
-/// Spare capacity [`encode_bytes_into`] needs past the encoded bytes: it writes through a
-/// window of this many bytes and then cuts the buffer back. Reserve `3 * len + ENCODE_SLACK`
-/// and it never reallocates.
-pub(crate) const ENCODE_SLACK: usize = WINDOW;
+/// Room a [`FormBuffer`] needs past its worst case: it writes through a window of this many
+/// bytes.
+const ENCODE_SLACK: usize = WINDOW;
 
 /// The bytes [`encode_chunk`] may write from its starting point: 8 input bytes give at most
 /// 24 output bytes, and the last 4-byte store starts at most 21 bytes in. The store offset,
@@ -114,24 +113,84 @@ pub fn encode_into(value: &str, out: &mut String) {
     }
 }
 
-/// Appends `value`, form-encoded, to `out`: the bytes [`encode_into`] appends, as bytes.
+/// A form-encoded text being written: `k1=v1&k2=v2...`, ASCII only.
 ///
-/// The output is ASCII, so a buffer filled only by this function (and ASCII pushes) converts
-/// to a `String` without fail. It grows `out` once, zero-filled, to the worst case (every
-/// byte `%XX`) plus [`ENCODE_SLACK`], writes 8 input bytes at a time through a fixed-size
-/// window with a cursor (see [`encode_chunk`]), and cuts `out` back to what was written.
-/// Reserve `3 * value.len()` plus [`ENCODE_SLACK`] in `out` to never reallocate.
-pub(crate) fn encode_bytes_into(value: &[u8], out: &mut Vec<u8>) {
-    let start = out.len();
-    out.resize(start.saturating_add(value.len().saturating_mul(3)).saturating_add(WINDOW), 0);
-    let mut end = start;
-    let (chunks, tail) = value.as_chunks::<8>();
-    // Whether the last chunk needed no escape, so this one likely needs none either (the
-    // runs of a signature or an id), and is worth testing for a plain copy.
-    let mut clean_run = true;
-    // The windows always fit: `end` grows by at most 3 bytes per input byte.
-    for chunk in chunks {
-        if let Some(window) = out.get_mut(end..).and_then(|w| w.first_chunk_mut::<WINDOW>()) {
+/// Its buffer is allocated and zero-filled once, to the worst case (every byte `%XX`) the
+/// caller announces, and written through fixed-size windows with a cursor (see
+/// [`encode_chunk`]); [`FormBuffer::into_string`] cuts it to what was written. A caller
+/// that announced too little costs a regrowth, never a wrong byte.
+pub(crate) struct FormBuffer {
+    buf: Vec<u8>,
+    end: usize,
+}
+
+impl FormBuffer {
+    /// A buffer for text whose pairs, every byte escaped, take at most `worst` bytes: see
+    /// [`pair_worst_case`].
+    pub(crate) fn new(worst: usize) -> Self {
+        Self::after(Vec::new(), worst)
+    }
+
+    /// A buffer that goes on after the bytes of `start` (`&`-joined to them).
+    fn after(mut start: Vec<u8>, worst: usize) -> Self {
+        let end = start.len();
+        start.resize(end.saturating_add(worst).saturating_add(ENCODE_SLACK), 0);
+        FormBuffer { buf: start, end }
+    }
+
+    /// Appends `k=v` with `v` (and `k`, unless [`Key::Plain`]) form-encoded, `&`-joined to
+    /// what the buffer already holds.
+    pub(crate) fn push_pair(&mut self, key: &str, kind: Key, value: &str) {
+        let room = pair_worst_case(key, value);
+        if self.buf.len() < self.end.saturating_add(room).saturating_add(ENCODE_SLACK) {
+            self.buf.resize(self.end.saturating_add(room).saturating_add(ENCODE_SLACK), 0);
+        }
+        if self.end > 0 {
+            self.push_byte(b'&');
+        }
+        match kind {
+            Key::Plain => self.push_plain(key.as_bytes()),
+            Key::Encode => self.encode(key.as_bytes()),
+        }
+        self.push_byte(b'=');
+        self.encode(value.as_bytes());
+    }
+
+    /// The text written, as a `String`. It is ASCII, so the conversion cannot fail; were it
+    /// ever not, the lossy conversion would show the offending bytes as U+FFFD rather than
+    /// panic.
+    pub(crate) fn into_string(mut self) -> String {
+        self.buf.truncate(self.end);
+        String::from_utf8(self.buf)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    // The writers below rely on the room `push_pair` made; if it were ever missing they
+    // would write nothing rather than panic.
+
+    fn push_byte(&mut self, byte: u8) {
+        if let Some(slot) = self.buf.get_mut(self.end) {
+            *slot = byte;
+            self.end += 1;
+        }
+    }
+
+    fn push_plain(&mut self, bytes: &[u8]) {
+        if let Some(slot) = self.buf.get_mut(self.end..self.end + bytes.len()) {
+            slot.copy_from_slice(bytes);
+            self.end += bytes.len();
+        }
+    }
+
+    /// Appends `value`, form-encoded: the bytes [`encode_into`] appends, 8 input bytes at a
+    /// time through a window at the cursor.
+    fn encode(&mut self, value: &[u8]) {
+        let (chunks, tail) = value.as_chunks::<8>();
+        // Whether the last chunk needed no escape, so this one likely needs none either
+        // (the runs of a signature or an id), and is worth testing for a plain copy.
+        let mut clean_run = true;
+        for chunk in chunks {
+            let Some(window) = self.window() else { return };
             let written = if clean_run && is_clean(chunk) {
                 if let Some(front) = window.first_chunk_mut::<8>() {
                     *front = *chunk;
@@ -141,18 +200,27 @@ pub(crate) fn encode_bytes_into(value: &[u8], out: &mut Vec<u8>) {
                 encode_chunk(chunk, window)
             };
             clean_run = written == 8;
-            end += written;
+            self.end += written;
+        }
+        if let Some(window) = self.window() {
+            let mut chunk = [b'0'; 8];
+            if let Some(front) = chunk.get_mut(..tail.len()) {
+                front.copy_from_slice(tail);
+            }
+            // The padding encodes as itself, one byte each, after the tail's own bytes.
+            self.end += encode_chunk(&chunk, window) - (8 - tail.len());
         }
     }
-    if let Some(window) = out.get_mut(end..).and_then(|w| w.first_chunk_mut::<WINDOW>()) {
-        let mut chunk = [b'0'; 8];
-        if let Some(front) = chunk.get_mut(..tail.len()) {
-            front.copy_from_slice(tail);
-        }
-        // The padding encodes as itself, one byte each, after the tail's own bytes.
-        end += encode_chunk(&chunk, window) - (8 - tail.len());
+
+    /// The window at the cursor.
+    fn window(&mut self) -> Option<&mut [u8; WINDOW]> {
+        self.buf.get_mut(self.end..).and_then(|w| w.first_chunk_mut::<WINDOW>())
     }
-    out.truncate(end);
+}
+
+/// The most bytes `k=v&` can take once form-encoded (every byte escaped).
+pub(crate) fn pair_worst_case(key: &str, value: &str) -> usize {
+    key.len().saturating_add(value.len()).saturating_mul(3).saturating_add(2)
 }
 
 /// Whether no byte of `chunk` needs an escape.
@@ -182,14 +250,6 @@ fn encode_chunk(chunk: &[u8; 8], window: &mut [u8; WINDOW]) -> usize {
     at
 }
 
-/// Converts the output of [`encode_bytes_into`] (and ASCII pushes) to a `String`.
-///
-/// That output is ASCII, so the conversion cannot fail; were it ever not, the lossy
-/// conversion would show the offending bytes as U+FFFD rather than panic.
-pub(crate) fn ascii_to_string(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 /// Appends `k1=v1&k2=v2...` (both sides form-encoded) to `out`, `&`-joined to what `out`
 /// already holds when `out` is not empty.
 pub fn encode_pairs_into<'p>(
@@ -197,16 +257,15 @@ pub fn encode_pairs_into<'p>(
     out: &mut String,
 ) {
     // Work on the bytes and convert back once: `out` was UTF-8 and only ASCII is appended,
-    // so the conversion cannot fail (see `ascii_to_string`).
-    let mut bytes = core::mem::take(out).into_bytes();
+    // so the conversion cannot fail.
+    let mut buffer = FormBuffer::after(core::mem::take(out).into_bytes(), 0);
     for (key, value) in pairs {
-        bytes.reserve(3 * (key.len() + value.len()) + 1 + ENCODE_SLACK);
-        push_pair(&mut bytes, key, Key::Encode, value);
+        buffer.push_pair(key, Key::Encode, value);
     }
-    *out = ascii_to_string(bytes);
+    *out = buffer.into_string();
 }
 
-/// Whether [`push_pair`] must encode a key.
+/// Whether [`FormBuffer::push_pair`] must encode a key.
 #[derive(Clone, Copy)]
 pub(crate) enum Key {
     /// A key made only of bytes that encode as themselves (`A-Z a-z 0-9 . - * _`), such as
@@ -214,20 +273,6 @@ pub(crate) enum Key {
     Plain,
     /// Any other key.
     Encode,
-}
-
-/// Appends `k=v` with `v` (and `k`, unless [`Key::Plain`]) form-encoded, `&`-joined to what
-/// `out` already holds when `out` is not empty. Reserve as [`encode_bytes_into`] asks.
-pub(crate) fn push_pair(out: &mut Vec<u8>, key: &str, kind: Key, value: &str) {
-    if !out.is_empty() {
-        out.push(b'&');
-    }
-    match kind {
-        Key::Plain => out.extend_from_slice(key.as_bytes()),
-        Key::Encode => encode_bytes_into(key.as_bytes(), out),
-    }
-    out.push(b'=');
-    encode_bytes_into(value.as_bytes(), out);
 }
 
 /// Decodes one form component exactly once: `+` → space, `%XX` → byte. The result must be
@@ -338,16 +383,18 @@ mod tests {
         out
     }
 
-    /// The fast encoder, into a buffer reserved as the request encoder reserves it (which it
-    /// must never outgrow), after a prefix it must leave alone.
+    /// The fast encoder, into a buffer sized as the request encoder sizes it (which it must
+    /// never outgrow), after a key it must leave alone.
     fn fast(bytes: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(2 + 3 * bytes.len() + ENCODE_SLACK);
-        out.extend_from_slice(b"k=");
-        let capacity = out.capacity();
-        encode_bytes_into(bytes, &mut out);
-        assert_eq!(out.capacity(), capacity, "grew the buffer for {bytes:?}");
-        assert_eq!(&out[..2], b"k=");
-        out.split_off(2)
+        let mut buffer = FormBuffer::new(pair_worst_case("k", "") + 3 * bytes.len());
+        let capacity = buffer.buf.capacity();
+        buffer.push_pair("k", Key::Plain, "");
+        let start = buffer.end;
+        buffer.encode(bytes);
+        assert_eq!(buffer.buf.capacity(), capacity, "grew the buffer for {bytes:?}");
+        let out = buffer.into_string().into_bytes();
+        assert_eq!(&out[..start], b"k=");
+        out[start..].to_vec()
     }
 
     /// A small deterministic generator (xorshift64*), for reproducible random inputs.

@@ -54,7 +54,7 @@ use core::cmp::Ordering;
 
 use crate::api::Method;
 use crate::error::{Error, FieldRule, Result};
-use crate::form::{self, Key};
+use crate::form::{self, FormBuffer, Key};
 use crate::sign_content::{check_key, is_blank, SignContent};
 use crate::signing::{Message, SignType, Signature, Signer};
 use crate::timestamp::Timestamp;
@@ -529,43 +529,38 @@ impl AppConfig {
 
         let is_text = |key: &str| text_params.iter().any(|&(k, _)| k == key);
         let sign = signature.as_str();
-        // One allocation each, sized for the worst case (every byte escaped to `%XX`) plus the
-        // encoder's slack: cheaper than a second pass over the bytes to count escapes exactly.
-        let (mut query_len, mut body_len) =
-            (pair_len(param::SIGN, sign) + form::ENCODE_SLACK, form::ENCODE_SLACK);
+        // One allocation each, sized for the worst case (every byte escaped to `%XX`):
+        // cheaper than a second pass over the bytes to count escapes exactly.
+        let (mut query_len, mut body_len) = (form::pair_worst_case(param::SIGN, sign), 0);
         for (key, value) in content.params() {
             if key == param::BIZ_CONTENT || is_text(key) {
-                body_len += pair_len(key, value);
+                body_len += form::pair_worst_case(key, value);
             } else {
-                query_len += pair_len(key, value);
+                query_len += form::pair_worst_case(key, value);
             }
         }
-        let mut query = Vec::with_capacity(query_len);
-        let mut body = Vec::with_capacity(body_len);
+        let mut query = FormBuffer::new(query_len);
+        let mut body = FormBuffer::new(body_len);
         let mut sign_pending = true;
         for (key, value) in content.params() {
             // Every key but a text parameter's is one of the envelope's names, which need no
             // encoding (`envelope_names_encode_as_themselves` checks them all).
             if is_text(key) {
-                form::push_pair(&mut body, key, Key::Encode, value);
+                body.push_pair(key, Key::Encode, value);
             } else if key == param::BIZ_CONTENT {
-                form::push_pair(&mut body, key, Key::Plain, value);
+                body.push_pair(key, Key::Plain, value);
             } else {
                 if sign_pending && key > param::SIGN {
-                    form::push_pair(&mut query, param::SIGN, Key::Plain, sign);
+                    query.push_pair(param::SIGN, Key::Plain, sign);
                     sign_pending = false;
                 }
-                form::push_pair(&mut query, key, Key::Plain, value);
+                query.push_pair(key, Key::Plain, value);
             }
         }
         if sign_pending {
-            form::push_pair(&mut query, param::SIGN, Key::Plain, sign);
+            query.push_pair(param::SIGN, Key::Plain, sign);
         }
-        Ok(EncodedRequest {
-            query: form::ascii_to_string(query),
-            body: form::ascii_to_string(body),
-            signature,
-        })
+        Ok(EncodedRequest { query: query.into_string(), body: body.into_string(), signature })
     }
 
     /// Writes every parameter of the envelope (the system parameters, `encrypt_type` and
@@ -607,11 +602,6 @@ impl AppConfig {
         put(param::VERSION, Some(VERSION));
         written
     }
-}
-
-/// An upper bound of the form-encoded length of `&k=v` (each byte becomes at most `%XX`).
-fn pair_len(key: &str, value: &str) -> usize {
-    2 + 3 * (key.len() + value.len())
 }
 
 // ---- the encoded request ----------------------------------------------------------------

@@ -68,13 +68,10 @@ const PACKED: [u32; 256] = {
     table
 };
 
-/// Room a [`FormBuffer`] needs past its worst case: it writes through a window of this many
-/// bytes.
-const ENCODE_SLACK: usize = WINDOW;
-
-/// The bytes [`encode_chunk`] may write from its starting point: 8 input bytes give at most
-/// 24 output bytes, and the last 4-byte store starts at most 21 bytes in. The store offset,
-/// masked to 5 bits, is then provably inside the window, so it costs no bounds check.
+/// The bytes [`encode_chunk`] may write from its starting point, and so the room a
+/// [`FormBuffer`] keeps past its worst case: 8 input bytes give at most 24 output bytes, and
+/// the last 4-byte store starts at most 21 bytes in. The store offset, masked to 5 bits, is
+/// then provably inside the window, so it costs no bounds check.
 const WINDOW: usize = 40;
 
 /// The length of `value` once form-encoded.
@@ -134,16 +131,16 @@ impl FormBuffer {
     /// A buffer that goes on after the bytes of `start` (`&`-joined to them).
     fn after(mut start: Vec<u8>, worst: usize) -> Self {
         let end = start.len();
-        start.resize(end.saturating_add(worst).saturating_add(ENCODE_SLACK), 0);
+        start.resize(end.saturating_add(worst).saturating_add(WINDOW), 0);
         FormBuffer { buf: start, end }
     }
 
     /// Appends `k=v` with `v` (and `k`, unless [`Key::Plain`]) form-encoded, `&`-joined to
     /// what the buffer already holds.
     pub(crate) fn push_pair(&mut self, key: &str, kind: Key, value: &str) {
-        let room = pair_worst_case(key, value);
-        if self.buf.len() < self.end.saturating_add(room).saturating_add(ENCODE_SLACK) {
-            self.buf.resize(self.end.saturating_add(room).saturating_add(ENCODE_SLACK), 0);
+        let needed = self.end.saturating_add(pair_worst_case(key, value)).saturating_add(WINDOW);
+        if self.buf.len() < needed {
+            self.buf.resize(needed, 0);
         }
         if self.end > 0 {
             self.push_byte(b'&');
@@ -190,7 +187,10 @@ impl FormBuffer {
         // (the runs of a signature or an id), and is worth testing for a plain copy.
         let mut clean_run = true;
         for chunk in chunks {
-            let Some(window) = self.window() else { return };
+            let Some(window) = self.window() else {
+                debug_assert!(false, "push_pair made room for the worst case");
+                return;
+            };
             let written = if clean_run && is_clean(chunk) {
                 if let Some(front) = window.first_chunk_mut::<8>() {
                     *front = *chunk;

@@ -313,6 +313,7 @@ impl Sums {
     #[inline(always)]
     fn add(&mut self, tag: u64, key: &str, value: &str) {
         // A valid key's tag equals that of `sign` only if the key is `sign`.
+        debug_assert_eq!(tag == SIGN_TAG, key == SIGN, "{key:?}");
         if tag != SIGN_TAG && !is_blank(value) {
             self.len += key.len() + 1 + value.len();
             self.included += 1;

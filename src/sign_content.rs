@@ -309,11 +309,14 @@ struct Sums {
 }
 
 impl Sums {
-    /// Counts a pair whose key, of sort tag `tag`, is valid.
+    /// Counts a pair whose key has the sort tag `tag`. The count is right only if the key is
+    /// valid: the quick pass counts before it knows, and its count is thrown away when a key
+    /// is not.
     #[inline(always)]
     fn add(&mut self, tag: u64, key: &str, value: &str) {
-        // A valid key's tag equals that of `sign` only if the key is `sign`.
-        debug_assert_eq!(tag == SIGN_TAG, key == SIGN, "{key:?}");
+        // A valid key's tag equals that of `sign` only if the key is `sign` (an invalid key
+        // may: `sign` and four NUL bytes).
+        debug_assert!((tag == SIGN_TAG) == (key == SIGN) || check_key(key).is_err(), "{key:?}");
         if tag != SIGN_TAG && !is_blank(value) {
             self.len += key.len() + 1 + value.len();
             self.included += 1;

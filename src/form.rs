@@ -68,11 +68,12 @@ const PACKED: [u32; 256] = {
     table
 };
 
-/// The bytes [`encode_chunk`] may write from its starting point, and so the room a
-/// [`FormBuffer`] keeps past its worst case: 8 input bytes give at most 24 output bytes, and
-/// the last 4-byte store starts at most 21 bytes in. The store offset, masked to 5 bits, is
-/// then provably inside the window, so it costs no bounds check.
+/// The fixed-size window [`encode_chunk`] writes through, and so the room a [`FormBuffer`]
+/// keeps past its worst case. A chunk of 8 input bytes writes at most 25 bytes (its last
+/// 4-byte store starts at most 21 bytes in), but the store offset is masked to 5 bits so
+/// that the compiler can see it in bounds: the window must hold a store at offset 31.
 const WINDOW: usize = 40;
+const _: () = assert!(WINDOW >= 32 + 4);
 
 /// The length of `value` once form-encoded.
 pub fn encoded_len(value: &str) -> usize {
@@ -125,7 +126,9 @@ impl FormBuffer {
     /// A buffer for text whose pairs, every byte escaped, take at most `worst` bytes: see
     /// [`pair_worst_case`].
     pub(crate) fn new(worst: usize) -> Self {
-        Self::after(Vec::new(), worst)
+        // Zeroed by the allocator, so the pages of a large worst case are touched only as
+        // they are written.
+        FormBuffer { buf: alloc::vec![0; worst.saturating_add(WINDOW)], end: 0 }
     }
 
     /// A buffer that goes on after the bytes of `start` (`&`-joined to them).
@@ -169,6 +172,8 @@ impl FormBuffer {
         if let Some(slot) = self.buf.get_mut(self.end) {
             *slot = byte;
             self.end += 1;
+        } else {
+            debug_assert!(false, "push_pair made room for the worst case");
         }
     }
 
@@ -176,6 +181,8 @@ impl FormBuffer {
         if let Some(slot) = self.buf.get_mut(self.end..self.end + bytes.len()) {
             slot.copy_from_slice(bytes);
             self.end += bytes.len();
+        } else {
+            debug_assert!(false, "push_pair made room for the worst case");
         }
     }
 
@@ -183,8 +190,9 @@ impl FormBuffer {
     /// time through a window at the cursor.
     fn encode(&mut self, value: &[u8]) {
         let (chunks, tail) = value.as_chunks::<8>();
-        // Whether the last chunk needed no escape, so this one likely needs none either
-        // (the runs of a signature or an id), and is worth testing for a plain copy.
+        // Whether the last chunk came out 8 bytes long (no escape, or only spaces), so this
+        // one likely needs no escape either (the runs of a signature or an id), and is worth
+        // testing for a plain copy.
         let mut clean_run = true;
         for chunk in chunks {
             let Some(window) = self.window() else {
@@ -209,6 +217,8 @@ impl FormBuffer {
             }
             // The padding encodes as itself, one byte each, after the tail's own bytes.
             self.end += encode_chunk(&chunk, window) - (8 - tail.len());
+        } else {
+            debug_assert!(false, "push_pair made room for the worst case");
         }
     }
 
@@ -383,18 +393,41 @@ mod tests {
         out
     }
 
-    /// The fast encoder, into a buffer sized as the request encoder sizes it (which it must
-    /// never outgrow), after a key it must leave alone.
+    /// The fast encoder, after a key it must leave alone.
     fn fast(bytes: &[u8]) -> Vec<u8> {
         let mut buffer = FormBuffer::new(pair_worst_case("k", "") + 3 * bytes.len());
-        let capacity = buffer.buf.capacity();
         buffer.push_pair("k", Key::Plain, "");
         let start = buffer.end;
         buffer.encode(bytes);
-        assert_eq!(buffer.buf.capacity(), capacity, "grew the buffer for {bytes:?}");
         let out = buffer.into_string().into_bytes();
         assert_eq!(&out[..start], b"k=");
         out[start..].to_vec()
+    }
+
+    #[test]
+    fn the_worst_case_sizes_leave_room_for_every_pair() {
+        // Pairs whose every byte escapes, of every length around the chunk size: a buffer
+        // sized by the sum of `pair_worst_case`, as the request encoder sizes its query and
+        // body, must never grow (`push_pair` grows it only when room is missing).
+        for len in 0..40 {
+            let value = "/".repeat(len);
+            let pairs = [("k=", value.as_str()), ("张", "中"), ("&", value.as_str())];
+            let worst = pairs.iter().map(|&(k, v)| pair_worst_case(k, v)).sum();
+            let mut buffer = FormBuffer::new(worst);
+            let size = buffer.buf.len();
+            let mut want = String::new();
+            for (key, value) in pairs {
+                buffer.push_pair(key, Key::Encode, value);
+                assert_eq!(buffer.buf.len(), size, "grew for {len}");
+                if !want.is_empty() {
+                    want.push('&');
+                }
+                encode_into(key, &mut want);
+                want.push('=');
+                encode_into(value, &mut want);
+            }
+            assert_eq!(buffer.into_string(), want);
+        }
     }
 
     /// A small deterministic generator (xorshift64*), for reproducible random inputs.

@@ -533,10 +533,11 @@ impl AppConfig {
         // cheaper than a second pass over the bytes to count escapes exactly.
         let (mut query_len, mut body_len) = (form::pair_worst_case(param::SIGN, sign), 0);
         for (key, value) in content.params() {
+            let worst = form::pair_worst_case(key, value);
             if key == param::BIZ_CONTENT || is_text(key) {
-                body_len += form::pair_worst_case(key, value);
+                body_len = worst.saturating_add(body_len);
             } else {
-                query_len += form::pair_worst_case(key, value);
+                query_len = worst.saturating_add(query_len);
             }
         }
         let mut query = FormBuffer::new(query_len);

@@ -2,7 +2,7 @@
 //!
 //! [`SignContent::new`] validates and sorts a caller's slice of borrowed `(&str, &str)`
 //! pairs **in place** and computes the exact output length. Keys are checked eight bytes at a
-//! time (SWAR), with no branch per key for the usual 4 to 24 bytes, and, for up to 16
+//! time (SWAR), with no validity test per key for the usual 4 to 24 bytes, and, for up to 16
 //! parameters, sorted by insertion on 8-byte key prefixes, so a comparison is one integer
 //! compare. The dropped pairs are moved behind the kept ones, so one private walk,
 //! `write_to`, then feeds every output without testing a pair again:
@@ -70,6 +70,9 @@ impl<'a> SignContent<'a> {
                     kept += 1;
                 }
             }
+            // The count came from the sort tags, this test from the names: for valid keys
+            // they agree (see `Sums::add`).
+            debug_assert_eq!(kept, included_count);
         }
         let params: &'a [(&'p str, &'p str)] = params;
         // `included_count` counts pairs of `params`, so the range is in bounds.
@@ -302,8 +305,9 @@ const SMALL: usize = 16;
 /// What the validating pass sums over the pairs.
 #[derive(Default)]
 struct Sums {
-    /// Bytes of `key=value` over the included pairs.
-    len: usize,
+    /// Bytes of `key=value` over the included pairs: a `u64`, which no real set of pairs
+    /// can overflow, even on a 32-bit target whose values share memory.
+    len: u64,
     /// How many pairs are included.
     included: usize,
 }
@@ -318,14 +322,18 @@ impl Sums {
         // may: `sign` and four NUL bytes).
         debug_assert!((tag == SIGN_TAG) == (key == SIGN) || check_key(key).is_err(), "{key:?}");
         if tag != SIGN_TAG && !is_blank(value) {
-            self.len += key.len() + 1 + value.len();
+            self.len += key.len() as u64 + 1 + value.len() as u64;
             self.included += 1;
         }
     }
 
     /// The content length (one `&` between every two pairs) and the included count.
+    ///
+    /// A length past `usize::MAX` (on a 32-bit target) becomes `usize::MAX`, which every
+    /// bounded output then rejects as too long, rather than a wrapped, short one.
     fn finish(self) -> (usize, usize) {
-        (self.len + self.included.saturating_sub(1), self.included)
+        let len = self.len + self.included.saturating_sub(1) as u64;
+        (usize::try_from(len).unwrap_or(usize::MAX), self.included)
     }
 }
 
@@ -341,6 +349,7 @@ fn duplicate(key: &str) -> Error {
 /// [`insertion_sort`]); returns what [`Sums::finish`] does.
 fn sort_small<'p>(params: &mut [(&'p str, &'p str)]) -> Result<(usize, usize)> {
     // `zip` stops at `SMALL`, which the caller checked `params` does not exceed.
+    debug_assert!(params.len() <= SMALL);
     let mut tags = [0u64; SMALL];
     let mut sums = Sums::default();
     // The common case first, with no call in the loop: keys of 4 to 24 bytes, their flags
@@ -398,15 +407,17 @@ fn key_tag(key: &str) -> Result<u64> {
     if bad & HIGH_BITS == 0 {
         return Ok(tag);
     }
+    // A bad key, or one of a length the quick check leaves out (a longer key has its tag,
+    // its first eight bytes, already).
     match key.len() {
         0..4 => short_key_tag(key),
-        25.. => long_key_tag(key),
         _ => check_key(key).map(|()| tag),
     }
 }
 
 /// [`key_tag`] without the error, for the common case: the tag and the flags of bad bytes
-/// (see [`crate::swar`]) of a key of 4 to 24 bytes. Any other length is flagged too.
+/// (see [`crate::swar`]) of a key of 4 to 24 bytes. Any other length is flagged too; the tag
+/// of a longer key is still its first eight bytes.
 #[inline(always)]
 fn quick_tag(key: &str) -> (u64, u64) {
     let b = key.as_bytes();
@@ -432,25 +443,6 @@ fn quick_tag(key: &str) -> (u64, u64) {
             (tag, key_word_bad(u64::from(head) << 32 | u64::from(tail)))
         }
         _ => (0, HIGH_BITS),
-    }
-}
-
-/// [`key_tag`] for a key of more than 24 bytes: every whole word from the start, then the
-/// last eight bytes (overlapping).
-#[inline(never)]
-fn long_key_tag(key: &str) -> Result<u64> {
-    let b = key.as_bytes();
-    let mut bad = b.last_chunk::<8>().map_or(0, |last| key_word_bad(u64::from_le_bytes(*last)));
-    let mut rest = b;
-    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
-        bad |= key_word_bad(u64::from_le_bytes(*word));
-        rest = tail;
-    }
-    let tag = b.first_chunk::<8>().map_or(0, |head| u64::from_be_bytes(*head));
-    if bad & HIGH_BITS == 0 {
-        Ok(tag)
-    } else {
-        check_key(key).map(|()| tag)
     }
 }
 
@@ -580,17 +572,17 @@ mod tests {
 
     #[test]
     fn finds_a_duplicate_anywhere_in_small_and_large_sets() {
-        // Keys sharing their first eight bytes (equal sort tags) and short ones; every pair
-        // of positions made equal, in a scrambled order; on both sides of the small-set limit.
+        // Keys sharing their first eight bytes (equal sort tags) and other ones, short (so the
+        // quick pass hands the set to the key-by-key one) or all of 4 to 24 bytes (so it
+        // does not); every pair of positions made equal, in a scrambled order; on both sides
+        // of the small-set limit.
         let mut state = 5;
-        for n in 2..=SMALL + 3 {
+        for (n, short) in (2..=SMALL + 3).flat_map(|n| [(n, true), (n, false)]) {
             let keys: Vec<String> = (0..n)
-                .map(|i| {
-                    if i % 2 == 0 {
-                        alloc::format!("param_{i:03}")
-                    } else {
-                        alloc::format!("k{i}")
-                    }
+                .map(|i| match (i % 2, short) {
+                    (0, _) => alloc::format!("param_{i:03}"),
+                    (_, true) => alloc::format!("k{i}"),
+                    (_, false) => alloc::format!("key_{i}_of_a_set"),
                 })
                 .collect();
             for first in 0..n {
@@ -659,10 +651,20 @@ mod tests {
             ["a", "abcdefg", "abcdefghijklmno", "alipay_root_cert_sn", "k".repeat(30).leak()];
         let bad =
             ["a b", "ab=d", "abcdefghijk&m", "abcdefghijklmnopqrs\u{7f}", "键".repeat(10).leak()];
-        for (i, &first_bad) in bad.iter().enumerate() {
+        let padding: Vec<String> = (0..SMALL).map(|i| alloc::format!("pad_{i:02}")).collect();
+        let cases = (0..bad.len()).flat_map(|i| [(i, false, 0), (i, true, 0), (i, false, SMALL)]);
+        for (i, reversed, pad) in cases {
+            // Valid keys first (a few, or past the small-set limit), then the first bad key,
+            // then the other bad ones, in either order.
             let mut pairs: Vec<(&str, &str)> = valid.iter().map(|&k| (k, "v")).collect();
+            pairs.extend(padding[..pad].iter().map(|k| (k.as_str(), "v")));
+            let first_bad = bad[i];
             pairs.push((first_bad, "v"));
-            pairs.extend(bad.iter().skip(i + 1).map(|&k| (k, "v")));
+            let mut rest: Vec<&str> = bad.iter().copied().filter(|&k| k != first_bad).collect();
+            if reversed {
+                rest.reverse();
+            }
+            pairs.extend(rest.iter().map(|&k| (k, "v")));
             let before = pairs.clone();
             let err = SignContent::new(&mut pairs).unwrap_err();
             assert!(
@@ -885,14 +887,35 @@ mod tests {
             "~",
             "b",
         ];
+        // The same with keys of 4 to 24 bytes only, which the quick pass takes whole.
+        let quick = [
+            "alipay_root_cert_sn",
+            "alipay_sdk",
+            "app_auth_token",
+            "app_cert_sn",
+            "app_id",
+            "app_id2",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgg",
+            "abcdefgh~",
+            "Zeta",
+            "sign",
+            "sign_type",
+            "biz_content",
+            "abcdefghijklmnopqrstuvwx",
+            "abcdefghijklmnopqrstuvw",
+        ];
         let mut state = 3;
-        for n in 0..=keys.len() {
+        for (keys, n) in
+            (0..=keys.len()).map(|n| (&keys, n)).chain((0..=quick.len()).map(|n| (&quick, n)))
+        {
             for _ in 0..200 {
                 let mut pairs: Vec<(&str, &str)> = keys[..n].iter().map(|&k| (k, "v")).collect();
                 for i in (1..pairs.len()).rev() {
                     pairs.swap(i, (lcg(&mut state) % (i as u64 + 1)) as usize);
                 }
-                let mut want = pairs.clone();
+                let mut want: Vec<_> = pairs.iter().copied().filter(|&(k, _)| k != SIGN).collect();
                 want.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
                 let c = SignContent::new(&mut pairs).unwrap();
                 assert_eq!(c.params().collect::<Vec<_>>(), want);

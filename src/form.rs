@@ -179,7 +179,7 @@ impl FormBuffer {
 
     fn push_plain(&mut self, bytes: &[u8]) {
         if let Some(slot) = self.buf.get_mut(self.end..self.end + bytes.len()) {
-            slot.copy_from_slice(bytes);
+            crate::swar::copy(slot, bytes);
             self.end += bytes.len();
         } else {
             debug_assert!(false, "push_pair made room for the worst case");
@@ -211,12 +211,7 @@ impl FormBuffer {
             self.end += written;
         }
         if let Some(window) = self.window() {
-            let mut chunk = [b'0'; 8];
-            if let Some(front) = chunk.get_mut(..tail.len()) {
-                front.copy_from_slice(tail);
-            }
-            // The padding encodes as itself, one byte each, after the tail's own bytes.
-            self.end += encode_chunk(&chunk, window) - (8 - tail.len());
+            self.end += encode_chunk(tail, window);
         } else {
             debug_assert!(false, "push_pair made room for the worst case");
         }
@@ -240,14 +235,15 @@ fn is_clean(chunk: &[u8; 8]) -> bool {
     chunk.iter().fold(true, |clean, &b| clean & UNRESERVED[usize::from(b)])
 }
 
-/// Writes the encoding of `chunk` to the front of `window` and returns its length; the
-/// bytes after that length are scratch.
+/// Writes the encoding of `chunk`, at most 8 bytes (a whole chunk, or the tail of a value),
+/// to the front of `window` and returns its length; the bytes after that length are scratch.
 ///
 /// No data-dependent branch: each byte's [`PACKED`] encoding is stored whole (4 bytes) at the
 /// cursor, which then moves on by its real length (1 or 3), so the next store overwrites the
 /// spare bytes (the length byte, and zeros).
 #[inline(always)]
-fn encode_chunk(chunk: &[u8; 8], window: &mut [u8; WINDOW]) -> usize {
+fn encode_chunk(chunk: &[u8], window: &mut [u8; WINDOW]) -> usize {
+    debug_assert!(chunk.len() <= 8);
     let mut at = 0;
     for &b in chunk {
         let code = PACKED[usize::from(b)];

@@ -215,35 +215,13 @@ impl Sink for Bytes<'_> {
             return;
         };
         self.0 = rest;
-        // Up to 16 bytes go as two fixed-size copies that overlap in the middle, rather than
-        // as a `memcpy` call: names and most values are that short.
-        match (src.first_chunk::<8>(), src.last_chunk::<8>(), src.first_chunk::<4>()) {
-            (Some(head), Some(tail), _) if src.len() <= 16 => copy_ends(dst, head, tail),
-            (None, _, Some(head)) => {
-                if let Some(tail) = src.last_chunk::<4>() {
-                    copy_ends(dst, head, tail);
-                }
-            }
-            _ => dst.copy_from_slice(src),
-        }
+        swar::copy(dst, src);
     }
     fn byte(&mut self, byte: u8) {
         if let Some((slot, rest)) = core::mem::take(&mut self.0).split_first_mut() {
             *slot = byte;
             self.0 = rest;
         }
-    }
-}
-
-/// Copies `head` to the start of `dst` and `tail` to its end (`dst` is at most their
-/// combined length and at least the length of each, so together they fill it).
-#[inline(always)]
-fn copy_ends<const N: usize>(dst: &mut [u8], head: &[u8; N], tail: &[u8; N]) {
-    if let Some(start) = dst.first_chunk_mut::<N>() {
-        *start = *head;
-    }
-    if let Some(end) = dst.last_chunk_mut::<N>() {
-        *end = *tail;
     }
 }
 

@@ -190,14 +190,17 @@ impl FormBuffer {
     /// time through a window at the cursor.
     fn encode(&mut self, value: &[u8]) {
         let (chunks, tail) = value.as_chunks::<8>();
+        // The cursor in a local, not in `self`: the compiler cannot tell that the window
+        // writes leave `self.end` alone, so it would store and reload it for every chunk.
+        let mut end = self.end;
         // Whether the last chunk came out 8 bytes long (no escape, or only spaces), so this
         // one likely needs no escape either (the runs of a signature or an id), and is worth
         // testing for a plain copy.
         let mut clean_run = true;
         for chunk in chunks {
-            let Some(window) = self.window() else {
+            let Some(window) = window(&mut self.buf, end) else {
                 debug_assert!(false, "push_pair made room for the worst case");
-                return;
+                break;
             };
             let written = if clean_run && is_clean(chunk) {
                 if let Some(front) = window.first_chunk_mut::<8>() {
@@ -208,19 +211,20 @@ impl FormBuffer {
                 encode_chunk(chunk, window)
             };
             clean_run = written == 8;
-            self.end += written;
+            end += written;
         }
-        if let Some(window) = self.window() {
-            self.end += encode_chunk(tail, window);
+        if let Some(window) = window(&mut self.buf, end) {
+            end += encode_chunk(tail, window);
         } else {
             debug_assert!(false, "push_pair made room for the worst case");
         }
+        self.end = end;
     }
+}
 
-    /// The window at the cursor.
-    fn window(&mut self) -> Option<&mut [u8; WINDOW]> {
-        self.buf.get_mut(self.end..).and_then(|w| w.first_chunk_mut::<WINDOW>())
-    }
+/// The window of `buf` at `at`.
+fn window(buf: &mut [u8], at: usize) -> Option<&mut [u8; WINDOW]> {
+    buf.get_mut(at..).and_then(|w| w.first_chunk_mut::<WINDOW>())
 }
 
 /// The most bytes `k=v&` can take once form-encoded (every byte escaped).

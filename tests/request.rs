@@ -499,6 +499,21 @@ fn verifyidentity_rejects_each_rule_of_the_page() {
             field_err("validate_product_group", blank.clone()),
         ),
         (
+            "product group JSON empty",
+            ok().validate_product_group_json(""),
+            field_err("validate_product_group", FieldRule::Missing),
+        ),
+        (
+            "product group JSON empty list",
+            ok().validate_product_group_json(" [ \n] "),
+            field_err("validate_product_group", FieldRule::Missing),
+        ),
+        (
+            "product group JSON empty object",
+            ok().validate_product_group_json("{}"),
+            field_err("validate_product_group", FieldRule::Missing),
+        ),
+        (
             "product group bad JSON",
             ok().validate_product_group_json("{\"id\":1,"),
             field_err(
@@ -524,6 +539,11 @@ fn verifyidentity_rejects_each_rule_of_the_page() {
             "biz_params 5001",
             ok().biz_params_json(big_params),
             field_err("biz_params", too_long(5_000)),
+        ),
+        (
+            "biz_params JSON blank",
+            ok().biz_params_json("  "),
+            field_err("biz_params", blank.clone()),
         ),
         (
             "biz_params bad JSON",

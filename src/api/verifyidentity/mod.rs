@@ -15,8 +15,8 @@
 //! | `scene_code` | required, ≤ 128 |
 //! | `biz_params` | optional, ≤ 5000: JSON text of an object |
 //!
-//! Lengths are Unicode characters, as the (Java) page counts them — see [`crate::request`]
-//! for the exact rule. A required field that is empty or only whitespace is
+//! Lengths are Unicode characters — see [`crate::request`] for the rule and where it differs
+//! from the Java page's UTF-16 count. A required field that is empty or only whitespace is
 //! [`FieldRule::Missing`]; an optional field set to such a value is
 //! [`FieldRule::BadFormat`] (leave it unset instead). Nothing is truncated or dropped.
 //!
@@ -309,13 +309,18 @@ fn typed_json<T: Serialize + ?Sized>(value: &T) -> core::result::Result<String, 
     serde_json::to_string(value).map_err(|e| FieldRule::BadJson { detail: alloc::format!("{e}") })
 }
 
-/// Checks caller-supplied JSON text: well-formed (else [`FieldRule::BadJson`]) and starting
-/// with one of `openers` (else [`FieldRule::BadFormat`]).
+/// Checks caller-supplied JSON text: not blank (else `blank`), well-formed (else
+/// [`FieldRule::BadJson`]) and starting with one of `openers` (else
+/// [`FieldRule::BadFormat`]).
 fn raw_json(
     text: String,
     openers: &[u8],
     expected: &'static str,
+    blank: FieldRule,
 ) -> core::result::Result<String, FieldRule> {
+    if is_blank(&text) {
+        return Err(blank);
+    }
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
         return Err(FieldRule::BadJson { detail: alloc::format!("{e}") });
     }
@@ -469,9 +474,15 @@ impl VerifyIdentityApplyRequestBuilder {
     }
 
     /// `validate_product_group` (required) as JSON text, sent verbatim: it must be a
-    /// well-formed JSON object or array.
+    /// well-formed, non-empty JSON object or array (`[]` and `{}` are
+    /// [`FieldRule::Missing`], as an empty product list is: the gateway answers
+    /// `USABLE_QUERY_FAIL`, "validate_product_group is empty").
     pub fn validate_product_group_json(mut self, json: impl Into<String>) -> Self {
-        self.validate_product_group = Some(raw_json(json.into(), b"{[", "a JSON object or array"));
+        let checked = raw_json(json.into(), b"{[", "a JSON object or array", FieldRule::Missing)
+            .and_then(
+                |text| if is_empty_container(&text) { Err(FieldRule::Missing) } else { Ok(text) },
+            );
+        self.validate_product_group = Some(checked);
         self
     }
 
@@ -503,7 +514,7 @@ impl VerifyIdentityApplyRequestBuilder {
     /// `biz_params` (optional) as JSON text, sent verbatim: it must be a well-formed JSON
     /// object.
     pub fn biz_params_json(mut self, json: impl Into<String>) -> Self {
-        self.biz_params = Some(raw_json(json.into(), b"{", "a JSON object"));
+        self.biz_params = Some(raw_json(json.into(), b"{", "a JSON object", NOT_BLANK));
         self
     }
 
@@ -561,10 +572,19 @@ fn required(field: &'static str, value: Option<String>, max: usize) -> Result<St
 }
 
 fn json_field(field: &'static str, checked: JsonText, max: usize) -> Result<String> {
+    // Never blank: serde_json writes at least one token, and `raw_json` rejects blank text.
     let text = checked.map_err(|rule| Error::Field { field, rule })?;
-    if is_blank(&text) {
-        return Err(Error::Field { field, rule: FieldRule::Missing });
-    }
     check_max(field, &text, max)?;
     Ok(text)
+}
+
+/// Whether well-formed JSON `text` is an empty array or object.
+fn is_empty_container(text: &str) -> bool {
+    let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    match text.as_bytes() {
+        [b'[', inner @ .., b']'] | [b'{', inner @ .., b'}'] => {
+            inner.iter().all(u8::is_ascii_whitespace)
+        }
+        _ => false,
+    }
 }

@@ -136,6 +136,10 @@ pub enum Error {
     // ---- notifications and forms --------------------------------------------------------
     /// A form body is not valid `application/x-www-form-urlencoded`.
     Form {
+        /// The parameter whose key or value is malformed, as its key appears in the input
+        /// (undecoded; bytes that are not UTF-8 shown as U+FFFD); `None` for a component
+        /// decoded on its own ([`crate::form::decode_component`]).
+        param: Option<String>,
         /// Byte offset of the problem in the input.
         offset: usize,
         /// What was wrong there.
@@ -523,7 +527,12 @@ impl fmt::Display for Error {
             Error::NotAString { name } => write!(f, "top-level {name:?} is not a JSON string"),
             Error::Unsigned => f.write_str("response carries no signature"),
             Error::Json { field, detail } => write!(f, "cannot decode `{field}`: {detail}"),
-            Error::Form { offset, what } => write!(f, "malformed form at byte {offset}: {what}"),
+            Error::Form { param: Some(param), offset, what } => {
+                write!(f, "malformed form parameter {param:?} at byte {offset}: {what}")
+            }
+            Error::Form { param: None, offset, what } => {
+                write!(f, "malformed form at byte {offset}: {what}")
+            }
             Error::MissingParam { name } => write!(f, "parameter `{name}` is missing"),
             Error::Cert(e) => e.fmt(f),
             Error::UnknownCertSn { sn } => {

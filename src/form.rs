@@ -294,7 +294,7 @@ pub fn decode_component(input: &[u8], base: usize) -> Result<Cow<'_, str>> {
     if !input.iter().any(|&b| b == b'%' || b == b'+') {
         return core::str::from_utf8(input)
             .map(Cow::Borrowed)
-            .map_err(|e| Error::Form { offset: base + e.valid_up_to(), what: "not UTF-8" });
+            .map_err(|e| form_error(base + e.valid_up_to(), "not UTF-8"));
     }
     let mut out = Vec::with_capacity(input.len());
     let mut i = 0;
@@ -306,12 +306,7 @@ pub fn decode_component(input: &[u8], base: usize) -> Result<Cow<'_, str>> {
                 let lo = input.get(i + 2).and_then(|&l| hex_value(l));
                 match (hi, lo) {
                     (Some(hi), Some(lo)) => out.push(hi << 4 | lo),
-                    _ => {
-                        return Err(Error::Form {
-                            offset: base + i,
-                            what: "'%' not followed by two hex digits",
-                        })
-                    }
+                    _ => return Err(form_error(base + i, "'%' not followed by two hex digits")),
                 }
                 i += 2;
             }
@@ -319,9 +314,12 @@ pub fn decode_component(input: &[u8], base: usize) -> Result<Cow<'_, str>> {
         }
         i += 1;
     }
-    String::from_utf8(out)
-        .map(Cow::Owned)
-        .map_err(|_| Error::Form { offset: base, what: "not UTF-8 after decoding" })
+    String::from_utf8(out).map(Cow::Owned).map_err(|_| form_error(base, "not UTF-8 after decoding"))
+}
+
+/// An [`Error::Form`] that names no parameter (yet: [`decode`] adds it).
+fn form_error(offset: usize, what: &'static str) -> Error {
+    Error::Form { param: None, offset, what }
 }
 
 const fn hex_value(b: u8) -> Option<u8> {
@@ -340,7 +338,8 @@ const fn hex_value(b: u8) -> Option<u8> {
 /// content rejects them).
 ///
 /// # Errors
-/// [`Error::Form`] as [`decode_component`] says.
+/// [`Error::Form`] as [`decode_component`] says, naming the parameter (its key as it appears
+/// in the input).
 pub fn decode(input: &[u8]) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
     let mut pairs = Vec::new();
     let mut offset = 0;
@@ -354,7 +353,17 @@ pub fn decode(input: &[u8]) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
             Some(eq) => (&segment[..eq], &segment[eq + 1..], base + eq + 1),
             None => (segment, &segment[segment.len()..], base + segment.len()),
         };
-        pairs.push((decode_component(key, base)?, decode_component(value, value_base)?));
+        let decoded = decode_component(key, base)
+            .and_then(|k| Ok((k, decode_component(value, value_base)?)))
+            .map_err(|e| match e {
+                Error::Form { param: None, offset, what } => Error::Form {
+                    param: Some(String::from_utf8_lossy(key).into_owned()),
+                    offset,
+                    what,
+                },
+                other => other,
+            })?;
+        pairs.push(decoded);
     }
     Ok(pairs)
 }
@@ -534,6 +543,23 @@ mod tests {
     #[test]
     fn rejects_bad_escapes_and_non_utf8() {
         assert!(matches!(decode(b"a=%4"), Err(Error::Form { offset: 2, .. })));
+        // The error names the parameter, whether its key or its value is malformed.
+        let form =
+            |param: &str, offset, what| Error::Form { param: Some(param.into()), offset, what };
+        assert_eq!(
+            decode(b"a=1&b=%ZZ").unwrap_err(),
+            form("b", 6, "'%' not followed by two hex digits")
+        );
+        assert_eq!(
+            decode(b"a=1&%Z=1").unwrap_err(),
+            form("%Z", 4, "'%' not followed by two hex digits")
+        );
+        assert_eq!(decode(b"k\xff=1").unwrap_err(), form("k\u{fffd}", 1, "not UTF-8"));
+        assert_eq!(decode(b"b%2B=%FF").unwrap_err(), form("b%2B", 5, "not UTF-8 after decoding"));
+        assert_eq!(
+            decode_component(b"%FF", 0).unwrap_err(),
+            Error::Form { param: None, offset: 0, what: "not UTF-8 after decoding" }
+        );
         assert!(matches!(decode(b"a=%zz"), Err(Error::Form { .. })));
         assert!(matches!(decode(b"a=%FF"), Err(Error::Form { .. })));
         assert!(matches!(decode(b"a=\xff"), Err(Error::Form { offset: 2, .. })));

@@ -20,13 +20,25 @@
 //!   not covered by the signature: it only selects the key.
 //! - **`sign_type`**: the notification's own `sign_type` is never trusted to pick the
 //!   algorithm (it would let an attacker choose SHA-1); the caller's configured type is used.
+//! - **Charset**: decoded values must be UTF-8. Alipay notifies in the charset of the request
+//!   that started the trade, which is always `utf-8` for requests this crate encodes; a GBK
+//!   notification (from a request sent with `charset=GBK` by other code) is an
+//!   [`Error::Form`] ("not UTF-8 after decoding"), never a silent mis-decoding.
+//!
+//! A verified notification proves its sign content, not how that content splits into
+//! parameters: values are signed raw, so one holding `&` and `=` could be regrouped into
+//! other parameters with the same content (see the README's Security section). Check the
+//! order fields (`out_trade_no`, `total_amount`, `app_id`, `seller_id`) against your own
+//! records before acting on `trade_status`.
 //!
 //! # Try V2, then V1
 //! [`NotifyMode::V2ThenV1`] does what the official Node SDK does when the caller does not know
 //! the mode: verify with `sign_type` kept, and on failure verify again with it removed. The
 //! cost: a second sign content walk and a second RSA public-key operation (tens of
 //! microseconds for 2048 bits) for every V1 notification and for every forged one, which an
-//! attacker can therefore make cost twice as much. Prefer the exact mode when it is known.
+//! attacker can therefore make cost twice as much (unless it carries no `sign_type`: then the
+//! two contents are the same, and the second check is skipped). Prefer the exact mode when it
+//! is known.
 //!
 //! ```
 //! use alipay_codec::notify::{NotifyOptions, UntrustedNotification};
@@ -44,7 +56,7 @@ use core::fmt;
 
 use crate::error::{Error, FieldRule, Result};
 use crate::form;
-use crate::sign_content::SignContent;
+use crate::sign_content::{is_blank, SignContent};
 use crate::signing::{Message, SignType, Signature, Verifier};
 
 /// The parameter holding the signature.
@@ -189,7 +201,12 @@ impl<'a> UntrustedNotification<'a> {
             NotifyMode::V2ThenV1 => {
                 match self.verify_mode(NotifyMode::V2, keep, sign_type, verifier, &signature) {
                     Ok(()) => NotifyMode::V2,
-                    Err(Error::InvalidSignature) => {
+                    // V1 differs from V2 only in leaving `sign_type` out: without one (or
+                    // with a blank one, which no content holds), it is the same content, and
+                    // a second check could only fail again.
+                    Err(Error::InvalidSignature)
+                        if self.get(SIGN_TYPE).is_some_and(|v| !is_blank(v)) =>
+                    {
                         self.verify_mode(NotifyMode::V1, keep, sign_type, verifier, &signature)?;
                         NotifyMode::V1
                     }
@@ -209,7 +226,7 @@ impl<'a> UntrustedNotification<'a> {
                 k != SIGN
                     && !(mode == NotifyMode::V1 && k == SIGN_TYPE)
                     && (keep || k != ALIPAY_CERT_SN)
-                    && !crate::sign_content::is_blank(v)
+                    && !is_blank(v)
             })
             .collect();
         Ok(VerifiedNotification { params, mode, cert_sn })
@@ -418,6 +435,33 @@ mod tests {
         assert!(
             matches!(UntrustedNotification::parse(b"a=1&sign_type=RSA2&sign_type=RSA"), Err(Error::DuplicateKey { key }) if key == "sign_type")
         );
+    }
+
+    /// A verifier that rejects everything and counts its calls.
+    struct Refuses(core::cell::Cell<usize>);
+
+    impl Verifier for Refuses {
+        fn verify(&self, _: SignType, _: Message<'_>, _: &Signature) -> Result<()> {
+            self.0.set(self.0.get() + 1);
+            Err(Error::InvalidSignature)
+        }
+    }
+
+    #[test]
+    fn v2_then_v1_checks_twice_only_when_the_contents_differ() {
+        let sign = "c2ln".repeat(64);
+        for (sign_type, checks) in [("&sign_type=RSA2", 2), ("&sign_type=", 1), ("", 1)] {
+            let form = alloc::format!("a=1{sign_type}&sign={sign}");
+            let refuses = Refuses(core::cell::Cell::new(0));
+            let options = NotifyOptions::new(NotifyMode::V2ThenV1);
+            let result = UntrustedNotification::parse(form.as_bytes()).unwrap().verify(
+                SignType::Rsa2,
+                &refuses,
+                options,
+            );
+            assert_eq!(result.unwrap_err(), Error::InvalidSignature, "{form}");
+            assert_eq!(refuses.0.get(), checks, "{form}");
+        }
     }
 
     #[test]

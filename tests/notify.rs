@@ -197,7 +197,11 @@ fn bad_notifications_are_typed_errors() {
     );
     assert_eq!(
         verify("a=1&sign=%%%", NotifyMode::V1).unwrap_err(),
-        Error::Form { offset: 9, what: "'%' not followed by two hex digits" }
+        Error::Form {
+            param: Some("sign".into()),
+            offset: 9,
+            what: "'%' not followed by two hex digits"
+        }
     );
     assert!(
         matches!(verify("a=1&a=1&sign=QUJD", NotifyMode::V1), Err(Error::DuplicateKey { key }) if key == "a")

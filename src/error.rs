@@ -219,11 +219,11 @@ pub enum KeyError {
 pub enum FieldRule {
     /// A required field is absent or empty.
     Missing,
-    /// The value is longer than the API page allows, counted in characters.
+    /// The value is longer than the API page allows, counted as Java counts characters.
     TooLong {
-        /// The page's maximum, in characters.
+        /// The page's maximum, in characters as Java counts them (UTF-16 code units).
         max: usize,
-        /// The value's length, in characters.
+        /// The value's length, counted the same way.
         actual: usize,
     },
     /// The value does not have the required format.

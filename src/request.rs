@@ -27,11 +27,11 @@
 //! [`EncodedRequest::html_form`].
 //!
 //! # Lengths and blank values
-//! Maximum lengths come from Java API pages, where `String.length()` counts UTF-16 code
-//! units. The crate counts Unicode characters (`str::chars().count()`), which is the same
-//! number for every character of the Basic Multilingual Plane (so `张三` counts 2, not 6
-//! bytes); the two differ only for astral-plane characters (emoji, rare CJK extension B+
-//! ideographs), which Java counts as 2 and the crate as 1.
+//! Maximum lengths come from Java API pages, where a length is `String.length()`: UTF-16
+//! code units. The crate counts the same way, so `张三` counts 2 (not its 6 UTF-8 bytes), and
+//! a character outside the Basic Multilingual Plane (an emoji, a rare CJK extension B+
+//! ideograph) counts 2, as in Java: a value the crate accepts is never too long for the
+//! page's rule.
 //!
 //! The gateway drops empty and whitespace-only values from the sign content (Java's
 //! `StringUtils.isEmpty`). The crate never sends such a value: it rejects it when the
@@ -133,8 +133,8 @@ pub mod param {
     ];
 }
 
-/// Maximum lengths of the public parameters, in characters (from the API pages' public
-/// parameter tables).
+/// Maximum lengths of the public parameters, in UTF-16 code units as Java counts them (from
+/// the API pages' public parameter tables).
 pub mod limit {
     /// `app_id`.
     pub const APP_ID: usize = 32;
@@ -164,18 +164,20 @@ const STACK_PAIRS: usize = ENVELOPE_PARAMS + 8;
 
 // ---- field checks shared with the per-method modules ------------------------------------
 
-/// A value's length as the API pages count it: Unicode characters (see the module docs).
-pub(crate) fn char_len(value: &str) -> usize {
-    value.chars().count()
+/// A value's length as the API pages count it: UTF-16 code units, Java's
+/// `String.length()` (see the module docs).
+pub(crate) fn java_len(value: &str) -> usize {
+    value.encode_utf16().count()
 }
 
-/// Fails with [`FieldRule::TooLong`] when `value` has more than `max` characters.
+/// Fails with [`FieldRule::TooLong`] when `value` is longer than `max` UTF-16 code units.
 pub(crate) fn check_max(field: &'static str, value: &str, max: usize) -> Result<()> {
-    // Fast path: a string of at most `max` bytes has at most `max` characters.
+    // Fast path: a string of at most `max` bytes has at most `max` UTF-16 code units (a
+    // character of 1 to 3 bytes is one unit, one of 4 bytes is two).
     if value.len() <= max {
         return Ok(());
     }
-    let actual = char_len(value);
+    let actual = java_len(value);
     if actual > max {
         return Err(Error::Field { field, rule: FieldRule::TooLong { max, actual } });
     }
@@ -815,12 +817,16 @@ mod tests {
     }
 
     #[test]
-    fn check_max_counts_chars() {
+    fn check_max_counts_utf16_units_as_java_does() {
+        let too_long = |max, actual| {
+            Err(Error::Field { field: "f", rule: FieldRule::TooLong { max, actual } })
+        };
         assert!(check_max("f", "张三", 2).is_ok());
-        assert_eq!(
-            check_max("f", "张三李", 2),
-            Err(Error::Field { field: "f", rule: FieldRule::TooLong { max: 2, actual: 3 } })
-        );
+        assert_eq!(check_max("f", "张三李", 2), too_long(2, 3));
+        // Outside the Basic Multilingual Plane a character is two units, as in Java.
+        assert!(check_max("f", "a😀", 3).is_ok());
+        assert_eq!(check_max("f", "a😀", 2), too_long(2, 3));
+        assert_eq!(check_max("f", &"😀".repeat(65), 128), too_long(128, 130));
     }
 
     // ---- the request encoder against a plain reference ----------------------------------

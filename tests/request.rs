@@ -446,6 +446,11 @@ fn verifyidentity_rejects_each_rule_of_the_page() {
             ok().account_name(cjk(129)),
             field_err("account_name", too_long(128)),
         ),
+        (
+            "account_name 64 emoji and 1 CJK (129 UTF-16 units, as Java counts)",
+            ok().account_name("😀".repeat(64) + "张"),
+            field_err("account_name", too_long(128)),
+        ),
         ("account_name blank", ok().account_name(" "), field_err("account_name", blank.clone())),
         // account_id: required, ≤ 128
         ("account_id empty", ok().account_id(""), field_err("account_id", FieldRule::Missing)),

@@ -15,8 +15,8 @@
 //! | `scene_code` | required, ≤ 128 |
 //! | `biz_params` | optional, ≤ 5000: JSON text of an object |
 //!
-//! Lengths are Unicode characters — see [`crate::request`] for the rule and where it differs
-//! from the Java page's UTF-16 count. A required field that is empty or only whitespace is
+//! Lengths are counted as the Java page counts them, in UTF-16 code units — see
+//! [`crate::request`]. A required field that is empty or only whitespace is
 //! [`FieldRule::Missing`]; an optional field set to such a value is
 //! [`FieldRule::BadFormat`] (leave it unset instead). Nothing is truncated or dropped.
 //!
@@ -87,7 +87,8 @@ pub mod field {
     pub const BIZ_PARAMS: &str = "biz_params";
 }
 
-/// Maximum lengths of the request fields, in characters (the page's request table).
+/// Maximum lengths of the request fields, in UTF-16 code units as Java counts them (the
+/// page's request table).
 pub mod limit {
     /// `biz_id`.
     pub const BIZ_ID: usize = 128;

@@ -80,8 +80,8 @@ const KEYWORDS: [(ObjectIdentifier, &str); 9] = [
 /// an X.509 certificate.
 pub fn app_cert_sn(pem: &str) -> Result<CertSn> {
     let (der, index) = first_block(pem)?;
-    let cert = parse_cert(&der, index)?;
-    Ok(cert_sn(&cert, index)?)
+    parse_cert(&der, index)?;
+    Ok(cert_sn(&der, index)?)
 }
 
 /// Computes `alipay_root_cert_sn` from the root bundle: the SNs of every certificate whose
@@ -103,7 +103,8 @@ pub fn alipay_root_cert_sn(bundle_pem: &str) -> Result<String> {
         if !outer.algorithm.oid.to_string().starts_with(RSA_SIGNATURE_OID_PREFIX) {
             continue;
         }
-        let sn = cert_sn(&parse_cert(&der, index)?, index)?;
+        parse_cert(&der, index)?;
+        let sn = cert_sn(&der, index)?;
         if !out.is_empty() {
             out.push('_');
         }
@@ -157,16 +158,17 @@ impl AlipayCert {
     /// As [`alipay_public_key_from_cert`].
     pub fn parse(pem: &str) -> Result<Self> {
         let (der, index) = first_block(pem)?;
-        Self::from_cert(&parse_cert(&der, index)?, index)
+        Self::from_cert(&der, &parse_cert(&der, index)?, index)
     }
 
-    fn from_cert(cert: &Certificate, index: usize) -> Result<Self> {
+    /// `der` is the certificate's bytes, `cert` what [`parse_cert`] made of them.
+    fn from_cert(der: &[u8], cert: &Certificate, index: usize) -> Result<Self> {
         let spki = cert
             .tbs_certificate()
             .subject_public_key_info()
             .to_der()
             .map_err(|_| CertError::Malformed { index })?;
-        Ok(AlipayCert { sn: cert_sn(cert, index)?, key: AlipayPublicKey::from_der(&spki)? })
+        Ok(AlipayCert { sn: cert_sn(der, index)?, key: AlipayPublicKey::from_der(&spki)? })
     }
 
     /// The certificate's SN: the `alipay_cert_sn` of responses it signs.
@@ -279,7 +281,7 @@ pub fn check_alipay_cert_chain(
 ) -> Result<AlipayCert> {
     let chain = parse_all(chain_pem)?;
     let leaf = match chain.first() {
-        Some((_, cert)) => AlipayCert::from_cert(cert, 0)?,
+        Some((der, cert)) => AlipayCert::from_cert(der, cert, 0)?,
         None => return Err(CertError::NoCertificate.into()),
     };
     // Roots that cannot be parsed (e.g. SM2 roots with unusual encodings) cannot anchor an
@@ -408,8 +410,14 @@ fn outer(der: &[u8]) -> x509_cert::der::Result<Outer<'_>> {
 
 // ---- SN -----------------------------------------------------------------------------------
 
-/// MD5 hex of the RFC 2253 issuer name followed by the decimal serial number.
-fn cert_sn(cert: &Certificate, index: usize) -> core::result::Result<CertSn, CertError> {
+/// MD5 hex of the RFC 2253 issuer name followed by the decimal serial number, from the bytes
+/// of a certificate that [`parse_cert`] accepted.
+///
+/// They are read again under BER rules, for the issuer's sake: under DER rules the `der`
+/// crate sorts the attributes of a multi-valued RDN (`O=A+CN=B`), while Java, whose SN the
+/// gateway expects, writes them in the order the certificate holds them.
+fn cert_sn(der: &[u8], index: usize) -> core::result::Result<CertSn, CertError> {
+    let cert = Certificate::from_ber(der).map_err(|_| CertError::Malformed { index })?;
     let tbs = cert.tbs_certificate();
     let mut text = String::new();
     write_rfc2253(tbs.issuer(), &mut text).map_err(|_| CertError::Malformed { index })?;
@@ -431,7 +439,8 @@ fn md5_hex(bytes: &[u8]) -> CertSn {
 }
 
 /// Writes `name` as Java's `X500Principal.getName()` (RFC 2253) does: RDNs in reverse order
-/// joined with `,`, the attributes of a multi-valued RDN joined with `+` in encoded order.
+/// joined with `,`, the attributes of a multi-valued RDN joined with `+` in encoded order
+/// (which a `name` decoded under DER rules has lost: see [`cert_sn`]).
 fn write_rfc2253(name: &Name, out: &mut String) -> x509_cert::der::Result<()> {
     let rdns: Vec<_> = name.iter_rdn().collect();
     for (i, rdn) in rdns.iter().rev().enumerate() {

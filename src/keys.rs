@@ -21,6 +21,7 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::traits::PublicKeyParts;
 use rsa::{PrivateKey, PublicKey};
+use zeroize::Zeroizing;
 
 use crate::error::{KeyError, Result};
 
@@ -89,7 +90,7 @@ impl AppPrivateKey {
                 Err(e) => return Err(e.into()),
             },
         };
-        check_size(key.size())?;
+        check_size(modulus_bits(&key))?;
         Ok((AppPrivateKey { key }, format))
     }
 
@@ -105,7 +106,7 @@ impl AppPrivateKey {
             })?,
             Err(e) => return Err(e.into()),
         };
-        check_size(key.size())?;
+        check_size(modulus_bits(&key))?;
         Ok(AppPrivateKey { key })
     }
 
@@ -116,7 +117,7 @@ impl AppPrivateKey {
 
     /// The modulus size in bits.
     pub fn bits(&self) -> usize {
-        self.key.size() * 8
+        modulus_bits(&self.key)
     }
 }
 
@@ -150,11 +151,13 @@ impl AlipayPublicKey {
     /// As [`parse`](Self::parse), except the base64 and PEM errors.
     pub fn from_der(der: &[u8]) -> Result<Self> {
         match Self::from_spki_der(der) {
-            Err(crate::Error::Key(KeyError::NotAKey { .. })) => {
-                Self::from_pkcs1_der(der).map_err(|_| {
-                    KeyError::NotAKey { tried: "SubjectPublicKeyInfo, PKCS#1 RSAPublicKey" }.into()
-                })
-            }
+            Err(crate::Error::Key(KeyError::NotAKey { .. })) => match Self::from_pkcs1_der(der) {
+                Err(crate::Error::Key(KeyError::NotAKey { .. })) => {
+                    Err(KeyError::NotAKey { tried: "SubjectPublicKeyInfo, PKCS#1 RSAPublicKey" }
+                        .into())
+                }
+                other => other,
+            },
             other => other,
         }
     }
@@ -165,24 +168,26 @@ impl AlipayPublicKey {
         if spki.algorithm.oid != RSA_ENCRYPTION {
             return Err(KeyError::WrongAlgorithm { oid: spki.algorithm.oid.to_string() }.into());
         }
-        let key = PublicKey::from_public_key_der(der).map_err(|_| KeyError::Invalid)?;
+        let pkcs1 = spki.subject_public_key.raw_bytes();
+        let key =
+            PublicKey::from_public_key_der(der).map_err(|_| refused(pkcs1, KeyError::Invalid))?;
         Self::checked(key)
     }
 
     fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
         let key = PublicKey::from_pkcs1_der(der)
-            .map_err(|_| KeyError::NotAKey { tried: "PKCS#1 RSAPublicKey" })?;
+            .map_err(|_| refused(der, KeyError::NotAKey { tried: "PKCS#1 RSAPublicKey" }))?;
         Self::checked(key)
     }
 
     fn checked(key: PublicKey) -> Result<Self> {
-        check_size(key.size())?;
+        check_size(modulus_bits(&key))?;
         Ok(AlipayPublicKey { key })
     }
 
     /// The modulus size in bits.
     pub fn bits(&self) -> usize {
-        self.key.size() * 8
+        modulus_bits(&self.key)
     }
 
     /// The modulus size in bytes: the length every signature under this key has.
@@ -210,8 +215,28 @@ fn private_pkcs1(der: &[u8]) -> core::result::Result<PrivateKey, KeyError> {
     PrivateKey::from_pkcs1_der(der).map_err(|_| KeyError::NotAKey { tried: "PKCS#1 RSAPrivateKey" })
 }
 
-fn check_size(bytes: usize) -> core::result::Result<(), KeyError> {
-    let bits = bytes * 8;
+/// The modulus size in bits: its exact bit length, so a 2047-bit key is not taken for a
+/// 2048-bit one.
+fn modulus_bits(key: &impl PublicKeyParts) -> usize {
+    key.n().bit_width() as usize
+}
+
+/// The error for PKCS#1 `RSAPublicKey` DER that the `rsa` crate refused: a size Alipay does
+/// not use, when the structure reads and its modulus is such a size (the `rsa` crate refuses
+/// some sizes before [`check_size`] could name them), else `otherwise`.
+fn refused(pkcs1: &[u8], otherwise: KeyError) -> KeyError {
+    use rsa::pkcs1::der::{asn1::UintRef, Decode};
+    let bits = rsa::pkcs1::RsaPublicKey::<UintRef<'_>>::from_der(pkcs1).ok().map(|key| {
+        let n = key.modulus.as_bytes();
+        n.first().map_or(0, |&top| 8 * n.len() - top.leading_zeros() as usize)
+    });
+    match bits.map(check_size) {
+        Some(Err(unsupported)) => unsupported,
+        _ => otherwise,
+    }
+}
+
+fn check_size(bits: usize) -> core::result::Result<(), KeyError> {
     if SUPPORTED_KEY_BITS.contains(&bits) {
         Ok(())
     } else {
@@ -220,8 +245,9 @@ fn check_size(bytes: usize) -> core::result::Result<(), KeyError> {
 }
 
 /// Splits PEM armour (if any) from the base64 body and decodes the body strictly.
-/// Returns the PEM label (`None` for bare base64) and the DER bytes.
-fn decode_text(text: &str) -> core::result::Result<(Option<String>, Vec<u8>), KeyError> {
+/// Returns the PEM label (`None` for bare base64) and the DER bytes. The copies of a private
+/// key it makes (the compacted base64, the DER) are wiped when dropped.
+fn decode_text(text: &str) -> core::result::Result<(Option<String>, Zeroizing<Vec<u8>>), KeyError> {
     let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
     let (label, body) = match text.strip_prefix("-----BEGIN ") {
         None => (None, text),
@@ -236,11 +262,12 @@ fn decode_text(text: &str) -> core::result::Result<(Option<String>, Vec<u8>), Ke
             (Some(label.to_string()), body)
         }
     };
-    let compact: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let compact =
+        Zeroizing::new(body.bytes().filter(|b| !b.is_ascii_whitespace()).collect::<Vec<u8>>());
     if compact.is_empty() {
         return Err(KeyError::NotBase64);
     }
     let der = Base64::decode_vec(core::str::from_utf8(&compact).map_err(|_| KeyError::NotBase64)?)
         .map_err(|_| KeyError::NotBase64)?;
-    Ok((label, der))
+    Ok((label, Zeroizing::new(der)))
 }

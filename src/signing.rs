@@ -24,7 +24,7 @@ use core::fmt;
 
 use base64ct::{Base64, Encoding};
 use rand_core::TryCryptoRng;
-use rsa::traits::PublicKeyParts;
+use rsa::traits::{PublicKeyParts, SignatureScheme};
 use rsa::Pkcs1v15Sign;
 use sha2::digest::{Digest, Update};
 
@@ -131,11 +131,14 @@ impl Signature {
     /// # Errors
     /// [`Error::SignatureLength`] for more than [`MAX_SIGNATURE_BYTES`] bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let too_long =
+            || Error::SignatureLength { expected: MAX_SIGNATURE_BYTES, actual: bytes.len() };
+        // Checked here: 257 and 258 bytes would still fit the 344 characters.
+        if bytes.len() > MAX_SIGNATURE_BYTES {
+            return Err(too_long());
+        }
         let mut buf = [0u8; MAX_SIGNATURE_LEN];
-        let text = Base64::encode(bytes, &mut buf).map_err(|_| Error::SignatureLength {
-            expected: MAX_SIGNATURE_BYTES,
-            actual: bytes.len(),
-        })?;
+        let text = Base64::encode(bytes, &mut buf).map_err(|_| too_long())?;
         let mut out = heapless::String::new();
         // Cannot fail: `buf` has exactly the string's capacity.
         let _ = out.push_str(text);
@@ -165,7 +168,15 @@ impl Signature {
                 Err(_) => Err(Error::SignatureNotBase64),
             };
         }
-        Base64::decode(text, buf).map_err(|_| Error::SignatureNotBase64)
+        // Up to 344 characters decode to up to 258 bytes: decode them all, then check the
+        // count, so that a too-long signature is a length error, not a base64 one.
+        let mut wide = [0u8; MAX_SIGNATURE_LEN / 4 * 3];
+        let raw = Base64::decode(text, &mut wide).map_err(|_| Error::SignatureNotBase64)?;
+        let out = buf
+            .get_mut(..raw.len())
+            .ok_or(Error::SignatureLength { expected: MAX_SIGNATURE_BYTES, actual: raw.len() })?;
+        out.copy_from_slice(raw);
+        Ok(out)
     }
 
     /// Decodes the raw bytes into `buf`, checking that there are exactly `len` of them (the
@@ -330,10 +341,33 @@ pub struct Unblinded<'k> {
 impl Signer for Unblinded<'_> {
     fn sign(&self, sign_type: SignType, message: Message<'_>) -> Result<Signature> {
         let (scheme, digest) = scheme_and_digest(sign_type, &message);
-        let raw = self.key.key.sign(scheme, digest.as_slice()).map_err(|_| Error::Signing)?;
+        // The scheme with no RNG, rather than `PrivateKey::sign`: that one blinds with the
+        // operating system's RNG when the `rsa` crate's `getrandom` feature is on, which any
+        // other crate in the build can turn on.
+        let raw =
+            SignatureScheme::sign(scheme, None::<&mut NoRng>, &self.key.key, digest.as_slice())
+                .map_err(|_| Error::Signing)?;
         Signature::from_bytes(&raw)
     }
 }
+
+/// The RNG type of an unblinded signature: it has no values, so none is ever passed.
+enum NoRng {}
+
+impl rand_core::TryRng for NoRng {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> core::result::Result<u32, Self::Error> {
+        match *self {}
+    }
+    fn try_next_u64(&mut self) -> core::result::Result<u64, Self::Error> {
+        match *self {}
+    }
+    fn try_fill_bytes(&mut self, _: &mut [u8]) -> core::result::Result<(), Self::Error> {
+        match *self {}
+    }
+}
+
+impl TryCryptoRng for NoRng {}
 
 impl Verifier for AlipayPublicKey {
     fn verify(

@@ -64,6 +64,17 @@ fn fixture_sns_match_openssl() {
 }
 
 #[test]
+fn multi_valued_rdn_keeps_the_certificates_order_as_java_does() {
+    // See tests/certs/README.md: MD5 of `CN=Test+O=Ant,C=CN4660`; the DER-sorted attribute
+    // order would give 925548373ee0d8aeba08b43d920cc943.
+    let pem = include_str!("certs/multivalued_rdn.pem");
+    let java = "15889f84f6c9580c03a786b1f6787050";
+    assert_eq!(app_cert_sn(pem).unwrap().as_str(), java);
+    assert_eq!(alipay_root_cert_sn(pem).unwrap(), java);
+    assert_eq!(AlipayCert::parse(pem).unwrap().sn(), java);
+}
+
+#[test]
 fn first_certificate_of_a_chain_counts() {
     assert_eq!(app_cert_sn(ALIPAY_CERT_2_CHAIN).unwrap().as_str(), ALIPAY_CERT_2_SN);
     let with_text =

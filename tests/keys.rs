@@ -110,6 +110,52 @@ fn key_errors_say_what_was_tried() {
     );
 }
 
+/// DER: a tag, its length and its content.
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let len = content.len();
+    let len: Vec<u8> = match len {
+        0..=127 => vec![len as u8],
+        128..=255 => vec![0x81, len as u8],
+        _ => vec![0x82, (len >> 8) as u8, len as u8],
+    };
+    [&[tag][..], &len, content].concat()
+}
+
+/// A PKCS#1 `RSAPublicKey` whose modulus (all one bits, so odd) is exactly `bits` long.
+fn pkcs1_public(bits: usize) -> Vec<u8> {
+    let mut n = vec![0xff_u8; bits.div_ceil(8)];
+    n[0] >>= 8 * n.len() - bits;
+    if n[0] & 0x80 != 0 {
+        n.insert(0, 0);
+    }
+    tlv(0x30, &[tlv(0x02, &n), tlv(0x02, &[1, 0, 1])].concat())
+}
+
+/// `pkcs1` wrapped as an rsaEncryption SubjectPublicKeyInfo.
+fn spki(pkcs1: &[u8]) -> Vec<u8> {
+    let rsa_encryption = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    let algorithm = tlv(0x30, &[tlv(0x06, &rsa_encryption), vec![0x05, 0x00]].concat());
+    tlv(0x30, &[algorithm, tlv(0x03, &[&[0][..], pkcs1].concat())].concat())
+}
+
+#[test]
+fn public_key_sizes_are_exact_bit_lengths() {
+    for der in [pkcs1_public(2048), spki(&pkcs1_public(2048))] {
+        assert_eq!(AlipayPublicKey::from_der(&der).unwrap().bits(), 2048);
+    }
+    // One bit short of 2048 is not 2048 (it was, counted in whole bytes); sizes the `rsa`
+    // crate refuses itself (512, 8192) are named too, not reported as "not a key".
+    for bits in [512, 2047, 2049, 4096, 8192] {
+        for der in [pkcs1_public(bits), spki(&pkcs1_public(bits))] {
+            assert_eq!(
+                AlipayPublicKey::from_der(&der).unwrap_err(),
+                Error::Key(KeyError::UnsupportedSize { bits }),
+                "{bits} bits"
+            );
+        }
+    }
+}
+
 #[test]
 fn self_check_flags_the_apps_own_public_key() {
     let app = AppPrivateKey::parse(PKCS8_PEM).unwrap();
@@ -166,4 +212,13 @@ fn signature_errors_are_kept_apart() {
     ));
     let zero = alipay_codec::Signature::from_bytes(&[0u8; 256]).unwrap();
     assert_eq!(public.verify(SignType::Rsa2, message, &zero), Err(Error::InvalidSignature));
+    // 257 and 258 bytes still fit 344 base64 characters: too long all the same, and a length
+    // error, not a base64 one, whichever way they come in.
+    for len in [257, 258] {
+        let too_long = Err(Error::SignatureLength { expected: 256, actual: len });
+        assert_eq!(alipay_codec::Signature::from_bytes(&vec![7u8; len]), too_long);
+        let text = "BwcH".repeat(len / 3) + ["", "Bw==", "Bwc="][len % 3];
+        assert_eq!(text.len(), 344);
+        assert_eq!(alipay_codec::Signature::from_base64(&text), too_long);
+    }
 }

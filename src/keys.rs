@@ -262,8 +262,9 @@ fn decode_text(text: &str) -> core::result::Result<(Option<String>, Zeroizing<Ve
             (Some(label.to_string()), body)
         }
     };
-    let compact =
-        Zeroizing::new(body.bytes().filter(|b| !b.is_ascii_whitespace()).collect::<Vec<u8>>());
+    // Sized once, so that no partial copy is freed unwiped by a regrowth.
+    let mut compact = Zeroizing::new(Vec::with_capacity(body.len()));
+    compact.extend(body.bytes().filter(|b| !b.is_ascii_whitespace()));
     if compact.is_empty() {
         return Err(KeyError::NotBase64);
     }

@@ -8,7 +8,7 @@
 //! `aws-lc-rs` offers no SHA-1 *signing* encoding, so [`NativeSigner`] signs `RSA2` only and
 //! answers [`Error::Unsupported`] for legacy `RSA`: legacy apps keep the default backend
 //! ([`AppPrivateKey::blinded`]). It also loads no private key under 2048 bits, so a legacy
-//! 1024-bit app key is [`KeyError::UnsupportedSize`] here. Verification supports both sign
+//! 1024-bit app key is [`Error::Unsupported`] here too. Verification supports both sign
 //! types and both key sizes.
 //!
 //! `aws-lc` performs its private-key operations with its own constant-time code and blinding,
@@ -50,11 +50,11 @@ impl NativeSigner {
     /// Loads the app's private key into aws-lc.
     ///
     /// # Errors
-    /// [`KeyError::UnsupportedSize`] for a key under 2048 bits (aws-lc signs with none);
-    /// [`KeyError::Invalid`] if aws-lc rejects the key otherwise.
+    /// [`Error::Unsupported`] for a (legacy, 1024-bit) key under 2048 bits, which aws-lc does
+    /// not load; [`KeyError::Invalid`] if aws-lc rejects the key otherwise.
     pub fn new(key: &AppPrivateKey) -> Result<Self> {
         if key.bits() < 2048 {
-            return Err(KeyError::UnsupportedSize { bits: key.bits() }.into());
+            return Err(Error::Unsupported { what: "keys under 2048 bits on the aws-lc backend" });
         }
         let der = key.key.to_pkcs8_der().map_err(|_| KeyError::Invalid)?;
         let pair = KeyPair::from_pkcs8(der.as_bytes()).map_err(|_| KeyError::Invalid)?;

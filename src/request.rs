@@ -184,7 +184,7 @@ pub(crate) fn check_max(field: &'static str, value: &str, max: usize) -> Result<
     Ok(())
 }
 
-/// A required text field: not blank ([`FieldRule::Missing`]), at most `max` characters.
+/// A required text field: not blank ([`FieldRule::Missing`]), at most `max` UTF-16 code units.
 pub(crate) fn check_required(field: &'static str, value: &str, max: usize) -> Result<()> {
     if is_blank(value) {
         return Err(Error::Field { field, rule: FieldRule::Missing });
@@ -196,7 +196,8 @@ pub(crate) fn check_required(field: &'static str, value: &str, max: usize) -> Re
 pub(crate) const NOT_BLANK: FieldRule =
     FieldRule::BadFormat { expected: "a non-blank value (leave the field unset instead)" };
 
-/// An optional text field that was set: not blank, at most `max` characters (if limited).
+/// An optional text field that was set: not blank, at most `max` UTF-16 code units (if
+/// limited).
 pub(crate) fn check_optional(field: &'static str, value: &str, max: Option<usize>) -> Result<()> {
     if is_blank(value) {
         return Err(Error::Field { field, rule: NOT_BLANK });

@@ -1,5 +1,6 @@
 //! The aws-lc backend (feature `aws-lc`) signs byte-identically to the default backend and
-//! verifies what the default backend verifies, for the conformance `sign` vectors too.
+//! verifies what the default backend verifies. The conformance test runs every `sign`
+//! vector through it too when the feature is on (`tests/conformance.rs`, `run_sign_native`).
 #![cfg(feature = "aws-lc")]
 
 use alipay_codec::native::{NativeSigner, NativeVerifier};

@@ -355,16 +355,14 @@ fn bad_sign_values_are_typed_errors() {
     for (sign, want) in [
         ("not base64!", Error::SignatureNotBase64),
         ("QUJD", Error::SignatureLength { expected: 256, actual: 3 }),
-        ("QUJD\\u0zz0", Error::Malformed { offset: 0, what: "" }),
     ] {
         let body = format!(r#"{{"{NODE}":{SEED_SUCCESS},"sign":"{sign}"}}"#);
-        let got = verify(body.as_bytes(), METHOD).unwrap_err();
-        assert_eq!(
-            core::mem::discriminant(&got),
-            core::mem::discriminant(&want),
-            "{sign}: {got:?}"
-        );
+        assert_eq!(verify(body.as_bytes(), METHOD).unwrap_err(), want, "{sign}");
     }
+    // A broken escape inside `sign`: malformed (its offset and wording are the scanner's).
+    let body = format!(r#"{{"{NODE}":{SEED_SUCCESS},"sign":"QUJD\u0zz0"}}"#);
+    let got = verify(body.as_bytes(), METHOD).unwrap_err();
+    assert!(matches!(got, Error::Malformed { .. }), "{got:?}");
     let body = format!(r#"{{"{NODE}":{SEED_SUCCESS},"sign":123}}"#);
     assert_eq!(verify(body.as_bytes(), METHOD).unwrap_err(), Error::NotAString { name: "sign" });
     let body = format!(r#"{{"{NODE}":{SEED_SUCCESS},"alipay_cert_sn":null}}"#);
@@ -448,19 +446,12 @@ fn product_lists_and_unknown_codes() {
 }
 
 proptest! {
+    /// Random bytes almost never scan: this only shows that nothing panics on them. The
+    /// span properties are checked on mutated valid bodies below, which often still scan.
     #[test]
-    fn scan_never_panics_and_spans_lie_inside(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
-        if let Ok(members) = scan(&bytes) {
-            for m in members.iter() {
-                prop_assert_eq!(&bytes[m.range()], m.value());
-                prop_assert!(!m.value().is_empty());
-            }
-        }
-        if let Ok(u) = UntrustedResponse::parse(&bytes, METHOD) {
-            prop_assert_eq!(&bytes[u.span_range()], u.signed_span());
-            let first = u.signed_span().first().copied();
-            prop_assert!(first == Some(b'{') || first == Some(b'"'), "span starts with {:?}", first);
-        }
+    fn scan_and_parse_never_panic_on_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let _ = scan(&bytes);
+        let _ = UntrustedResponse::parse(&bytes, METHOD);
     }
 
     #[test]
@@ -483,8 +474,16 @@ proptest! {
                 prop_assert!(theirs.is_err(), "{:?}", ours);
             }
         }
+        if let Ok(members) = &ours {
+            for m in members.iter() {
+                prop_assert_eq!(&body[m.range()], m.value());
+                prop_assert!(!m.value().is_empty());
+            }
+        }
         if let Ok(u) = UntrustedResponse::parse(&body, METHOD) {
             prop_assert_eq!(&body[u.span_range()], u.signed_span());
+            let first = u.signed_span().first().copied();
+            prop_assert!(first == Some(b'{') || first == Some(b'"'), "span starts with {:?}", first);
         }
     }
 }

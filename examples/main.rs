@@ -62,6 +62,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("== 3. the gateway's verification (POST {}) ==", gateway.url());
     for trace in gateway.traces() {
         println!("sign content the gateway computed:\n{}", trace.sign_content);
+        // Equal by construction here (the same code rebuilds both from the same bytes); with
+        // the real gateway, this comparison is how to read an "invalid-signature" answer.
         println!("same as the client's: {}", trace.sign_content == encoded.sign_content());
         println!("signature verified: {}; answer: {}\n", trace.verified, trace.outcome);
     }

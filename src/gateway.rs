@@ -19,16 +19,20 @@
 //! merges them (a key present twice, in either or across both, is rejected), and checks the
 //! envelope in this order, answering the first failure as the gateway does, with a
 //! [`Rejection`]:
-//! 1. `charset` (read from the **query**): `utf-8` is decoded as UTF-8. A missing `charset`,
+//! 1. `charset` (read from the **query**, before anything is decoded; matched without regard
+//!    to case, `utf8` included, as Java's `Charset.forName` does): `utf-8` is decoded as
+//!    UTF-8. A missing `charset`,
 //!    or `gbk` / `gb2312` / `gb18030`, makes the real gateway decode the bytes as GBK; this
 //!    crate has no GBK tables, so it accepts those only when every decoded value is ASCII
 //!    (where GBK and UTF-8 agree) and otherwise answers `isv.invalid-charset` — where the
 //!    real gateway would garble the text and answer `isv.invalid-signature`. Any other
-//!    value is `isv.invalid-charset`.
+//!    value is `isv.invalid-charset`. A broken `%` escape is `isv.invalid-parameter`
+//!    whatever the charset.
 //! 2. `method`, `app_id`, `sign`, `sign_type` (`RSA2` or `RSA`), `timestamp`
-//!    (`yyyy-MM-dd HH:mm:ss`, format only: the crate has no clock), `version`: a missing (or
-//!    blank) one is `40001 isv.missing-*`, a malformed one `40002 isv.invalid-*`. A `format`
-//!    other than `JSON` is `isv.invalid-format`.
+//!    (`yyyy-MM-dd HH:mm:ss`, format only: the crate has no clock), `version` (presence
+//!    only: its value is not checked): a missing (or blank) one is `40001 isv.missing-*`, a
+//!    malformed one `40002 isv.invalid-*`. A `format` other than `JSON` (without regard to
+//!    case) is `isv.invalid-format`.
 //!
 //! The caller then looks the method and the app up ([`Rejection::InvalidMethod`],
 //! [`Rejection::InvalidAppId`] when it does not know them) and calls
@@ -326,6 +330,17 @@ fn invalid_parameter(e: &Error) -> Rejection {
     Rejection::InvalidParameter { detail: e.to_string() }
 }
 
+/// The query's `charset` value (not blank), found before the query is decoded: its key is
+/// looked for as it is sent, raw, and only its value is decoded.
+fn query_charset(query: &[u8]) -> Option<String> {
+    query
+        .split(|&b| b == b'&')
+        .find_map(|pair| pair.strip_prefix(param::CHARSET.as_bytes())?.strip_prefix(b"="))
+        .and_then(|value| form::decode_component(value, 0).ok())
+        .map(|value| value.into_owned())
+        .filter(|value| !is_blank(value))
+}
+
 // ---- requests ---------------------------------------------------------------------------------
 
 /// Decoded parameters, sorted by key, keys unique.
@@ -365,25 +380,25 @@ impl<'a> UntrustedRequest<'a> {
     /// [`Rejection::InvalidSignatureType`], [`Rejection::InvalidTimestamp`],
     /// [`Rejection::InvalidFormat`].
     pub fn parse(query: &'a [u8], body: &'a [u8]) -> core::result::Result<Self, Rejection> {
-        let query_pairs = form::decode(query).map_err(|e| invalid_parameter(&e))?;
-        let charset = query_pairs
-            .iter()
-            .find(|(k, _)| k == param::CHARSET)
-            .map(|(_, v)| v.to_string())
-            .filter(|v| !is_blank(v));
-        let body_pairs = form::decode(body);
+        // The charset first, from the raw query, since it decides how the rest decodes.
+        let charset = query_charset(query);
         let utf8 = match charset.as_deref().map(str::to_ascii_lowercase).as_deref() {
             Some("utf-8" | "utf8") => true,
             None | Some("gbk" | "gb2312" | "gb18030") => false,
             Some(_) => return Err(Rejection::InvalidCharset { charset }),
         };
-        let body_pairs = match body_pairs {
-            Ok(pairs) => pairs,
-            Err(_) if !utf8 => return Err(Rejection::InvalidCharset { charset }),
-            Err(e) => return Err(invalid_parameter(&e)),
+        // Bytes that are not UTF-8 are a charset problem when GBK was announced (or implied);
+        // a broken escape is a malformed parameter either way.
+        let decode = |input| {
+            form::decode(input).map_err(|e| match e {
+                Error::Form { what, .. } if !utf8 && what.contains("UTF-8") => {
+                    Rejection::InvalidCharset { charset: charset.clone() }
+                }
+                e => invalid_parameter(&e),
+            })
         };
-        let mut params = query_pairs;
-        params.extend(body_pairs);
+        let mut params = decode(query)?;
+        params.extend(decode(body)?);
         if !utf8 && !params.iter().all(|(k, v)| k.is_ascii() && v.is_ascii()) {
             return Err(Rejection::InvalidCharset { charset });
         }
@@ -951,5 +966,20 @@ mod tests {
         assert_eq!(q("method=%E4%B8%AD"), Err(Rejection::InvalidCharset { charset: None }));
         assert!(matches!(q("charset=utf-8&a=1&a=2"), Err(Rejection::InvalidParameter { .. })));
         assert!(matches!(q("charset=utf-8&a=%zz"), Err(Rejection::InvalidParameter { .. })));
+        // GBK bytes, announced or implied, are a charset problem, found before the query's
+        // own decoding fails on them; a broken escape is a bad parameter under any charset.
+        for query in ["app_id=%D5%C5", "charset=gbk&app_id=%D5%C5", "app_id=%D5%C5&charset=GBK"] {
+            assert!(matches!(q(query), Err(Rejection::InvalidCharset { .. })), "{query}");
+        }
+        for query in ["charset=gbk&a=%zz", "a=%zz"] {
+            assert!(matches!(q(query), Err(Rejection::InvalidParameter { .. })), "{query}");
+        }
+        assert_eq!(
+            q("charset=utf-8&app_id=%D5%C5"),
+            Err(Rejection::InvalidParameter {
+                detail: "malformed form parameter \"app_id\" at byte 21: not UTF-8 after decoding"
+                    .into()
+            })
+        );
     }
 }

@@ -648,8 +648,9 @@ impl EncodedRequest {
 
     /// The sign content of what is sent: the query and the body form-decoded, `sign` left
     /// out, blank values dropped, sorted by key, `&`-joined, values raw. It is what the
-    /// gateway computes to check the signature, and what was signed. Compare it with the
-    /// gateway's when it answers "invalid-signature".
+    /// gateway computes to check the signature, and what the encoder signed if it is right
+    /// (only a signature check proves that). Compare it with the gateway's when it answers
+    /// "invalid-signature".
     ///
     /// It is rebuilt from the wire on each call: the encoder streams the content into the
     /// signer and keeps no copy, so encoding does not pay for this debugging aid.

@@ -118,6 +118,27 @@ fn success_is_verified_and_typed() {
 }
 
 #[test]
+fn a_body_not_sent_as_a_form_is_refused() {
+    let server = LoopbackServer::start(Gateway::new()).unwrap();
+    let encoded = encode(&config(), &zhang_san_payment_password_and_face());
+    let url = encoded.url(server.url());
+    for content_type in ["text/plain", "application/json;charset=utf-8"] {
+        let response =
+            agent().post(&url).header("Content-Type", content_type).send(encoded.body()).unwrap();
+        assert_eq!(response.status().as_u16(), 415, "{content_type}");
+    }
+    assert!(server.traces().is_empty(), "nothing reached the gateway");
+    // The same request as a form is answered.
+    let response = agent()
+        .post(&url)
+        .header("Content-Type", encoded.content_type())
+        .send(encoded.body())
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(server.traces().len(), 1);
+}
+
+#[test]
 fn unknown_product_is_usable_query_fail() {
     let server = LoopbackServer::start(Gateway::new()).unwrap();
     let request =

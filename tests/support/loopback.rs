@@ -337,7 +337,19 @@ fn serve(server: &tiny_http::Server, gateway: &Gateway, traces: &Mutex<Vec<Trace
         let query = request.url().split_once('?').map_or("", |(_, q)| q).to_owned();
         let mut body = Vec::new();
         let read = request.as_reader().take(MAX_BODY).read_to_end(&mut body);
+        // The body is read as a form only when it says it is one, as the real gateway reads
+        // it: a client that sends another content type must not pass here.
+        let is_form = request.headers().iter().any(|h| {
+            h.field.equiv("Content-Type")
+                && h.value.as_str().split(';').next().is_some_and(|media| {
+                    media.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+                })
+        });
         let exchange = match (request.method(), read) {
+            (tiny_http::Method::Post, Ok(_)) if !is_form => {
+                let _ = request.respond(tiny_http::Response::empty(415));
+                continue;
+            }
             (tiny_http::Method::Post, Ok(_)) => gateway.handle(query.as_bytes(), &body),
             _ => {
                 let _ = request.respond(tiny_http::Response::empty(405));

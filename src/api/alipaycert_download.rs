@@ -12,6 +12,15 @@
 //!    feature `cert`);
 //! 4. verifies the original response again.
 //!
+//! Step 2 needs the answer signed by a certificate the set already holds. Should Alipay sign
+//! it with the new certificate instead, step 2 fails with [`Error::UnknownCertSn`] again,
+//! and the crate offers no way around that on purpose. The Java SDK skips this answer's
+//! signature and trusts the chain check of step 3 alone, but that check proves only that the
+//! certificate chains to the Alipay root bundle, and app certificates chain to the same
+//! bundle: an attacker on the transport could deliver a certificate whose key they hold. In
+//! that case, take the new certificate from the open platform console by hand and add it
+//! with `AlipayCertKeys::insert_pem`.
+//!
 //! `alipay_cert_content` is the standard base64 of a PEM chain (the certificate first).
 //!
 //! ```

@@ -294,7 +294,7 @@ pub fn decode_component(input: &[u8], base: usize) -> Result<Cow<'_, str>> {
     if !input.iter().any(|&b| b == b'%' || b == b'+') {
         return core::str::from_utf8(input)
             .map(Cow::Borrowed)
-            .map_err(|e| form_error(base + e.valid_up_to(), "not UTF-8"));
+            .map_err(|e| form_error(base + e.valid_up_to(), NOT_UTF8));
     }
     let mut out = Vec::with_capacity(input.len());
     let mut i = 0;
@@ -314,7 +314,19 @@ pub fn decode_component(input: &[u8], base: usize) -> Result<Cow<'_, str>> {
         }
         i += 1;
     }
-    String::from_utf8(out).map(Cow::Owned).map_err(|_| form_error(base, "not UTF-8 after decoding"))
+    String::from_utf8(out).map(Cow::Owned).map_err(|_| form_error(base, NOT_UTF8_DECODED))
+}
+
+/// [`Error::Form`]'s `what` for raw bytes that are not UTF-8.
+const NOT_UTF8: &str = "not UTF-8";
+/// [`Error::Form`]'s `what` for `%XX` escapes that decode to bytes that are not UTF-8.
+const NOT_UTF8_DECODED: &str = "not UTF-8 after decoding";
+
+/// Whether `e` is a form error for bytes that are not UTF-8 (raw or escaped), as opposed to
+/// a broken escape: the gateway takes those for a charset problem.
+#[cfg(feature = "gateway")]
+pub(crate) fn is_not_utf8(e: &Error) -> bool {
+    matches!(e, Error::Form { what, .. } if [NOT_UTF8, NOT_UTF8_DECODED].contains(what))
 }
 
 /// An [`Error::Form`] that names no parameter (yet: [`decode`] adds it).

@@ -391,7 +391,7 @@ impl<'a> UntrustedRequest<'a> {
         // a broken escape is a malformed parameter either way.
         let decode = |input| {
             form::decode(input).map_err(|e| match e {
-                Error::Form { what, .. } if !utf8 && what.contains("UTF-8") => {
+                e if !utf8 && form::is_not_utf8(&e) => {
                     Rejection::InvalidCharset { charset: charset.clone() }
                 }
                 e => invalid_parameter(&e),

@@ -45,7 +45,8 @@
 //! over the exact span, with the sign type the caller configured (a response carries no
 //! `sign_type`).
 //! - No `sign`, or `""`: the response is *unsigned*. It is accepted, marked
-//!   [`Authenticity::Unsigned`], only when it is an error (a non-empty `sub_code`) and
+//!   [`Authenticity::Unsigned`], only when it is an error (a `sub_code` that is not blank:
+//!   Java's `StringUtils.isEmpty` counts a whitespace-only one as none) and
 //!   [`ResponseOptions::accept_unsigned_errors`] is on (the default): that is how the gateway
 //!   reports many errors, and surfacing them beats a bogus "signature failure" (PROTOCOL §8).
 //!   An unsigned success is always [`Error::Unsigned`].
@@ -93,6 +94,7 @@ use serde::Deserialize;
 
 use crate::api::Method;
 use crate::error::{Error, Result};
+use crate::sign_content::is_blank;
 use crate::signing::{Message, SignType, Signature, Verifier};
 
 /// The deepest nesting of `{}` / `[]` the scanner accepts, the top-level object included.
@@ -920,7 +922,7 @@ impl<'a> UntrustedResponse<'a> {
                 let acceptable = options.accept_unsigned_errors
                     && self.kind == NodeKind::Object
                     && serde_json::from_slice::<Status>(self.span)
-                        .is_ok_and(|s| s.sub_code.as_deref().is_some_and(|c| !c.is_empty()));
+                        .is_ok_and(|s| s.sub_code.as_deref().is_some_and(|c| !is_blank(c)));
                 if !acceptable {
                     return Err(Error::Unsigned);
                 }
@@ -1016,7 +1018,7 @@ impl ResponseOptions {
         self
     }
 
-    /// Whether an unsigned response whose `sub_code` is non-empty is returned, marked
+    /// Whether an unsigned response whose `sub_code` is not blank is returned, marked
     /// [`Authenticity::Unsigned`], rather than rejected as [`Error::Unsigned`].
     pub const fn accept_unsigned_errors(mut self, on: bool) -> Self {
         self.accept_unsigned_errors = on;
@@ -1268,9 +1270,10 @@ pub struct Status {
 }
 
 impl Status {
-    /// Java's rule: `code == "10000"` and no (or an empty) `sub_code`.
+    /// Java's rule: `code == "10000"` and no `sub_code`, or a blank one (empty or only
+    /// whitespace: Java's `StringUtils.isEmpty`).
     pub fn is_success(&self) -> bool {
-        self.code == "10000" && self.sub_code.as_deref().is_none_or(str::is_empty)
+        self.code == "10000" && self.sub_code.as_deref().is_none_or(is_blank)
     }
 
     /// The gateway code as a known value.
@@ -1278,9 +1281,10 @@ impl Status {
         GatewayCode::from_code(&self.code)
     }
 
-    /// Whose side the `sub_code` blames, from its prefix; `None` without a `sub_code`.
+    /// Whose side the `sub_code` blames, from its prefix; `None` without a `sub_code` (or
+    /// with a blank one).
     pub fn sub_code_class(&self) -> Option<SubCodeClass> {
-        self.sub_code.as_deref().filter(|c| !c.is_empty()).map(SubCodeClass::of)
+        self.sub_code.as_deref().filter(|c| !is_blank(c)).map(SubCodeClass::of)
     }
 }
 
@@ -1390,7 +1394,7 @@ pub struct Reply<T> {
 }
 
 impl<T> Reply<T> {
-    /// Java's rule: `code == "10000"` and no `sub_code`.
+    /// Java's rule (see [`Status::is_success`]).
     pub fn is_success(&self) -> bool {
         self.status.is_success()
     }

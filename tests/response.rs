@@ -167,8 +167,33 @@ fn unsigned_error_is_accepted_unverified_but_unsigned_success_is_not() {
 
     let success = format!(r#"{{"{NODE}":{SEED_SUCCESS}}}"#);
     assert_eq!(verify(success.as_bytes(), METHOD).unwrap_err(), Error::Unsigned);
-    let empty_sub_code = format!(r#"{{"{NODE}":{{"code":"40004","sub_code":""}}}}"#);
-    assert_eq!(verify(empty_sub_code.as_bytes(), METHOD).unwrap_err(), Error::Unsigned);
+    // Java's StringUtils.isEmpty: an empty or whitespace-only sub_code is no sub_code, so
+    // the response counts as a success, which needs a signature.
+    for sub_code in ["", " ", "\\t\\n", "\\u3000"] {
+        let body = format!(r#"{{"{NODE}":{{"code":"40004","sub_code":"{sub_code}"}}}}"#);
+        assert_eq!(verify(body.as_bytes(), METHOD).unwrap_err(), Error::Unsigned, "{sub_code:?}");
+    }
+}
+
+#[test]
+fn a_blank_sub_code_is_no_sub_code() {
+    for sub_code in ["", " ", "\t", "\u{3000}"] {
+        let status = response::Status {
+            code: "10000".into(),
+            msg: "Success".into(),
+            sub_code: Some(sub_code.into()),
+            sub_msg: None,
+        };
+        assert!(status.is_success(), "{sub_code:?}");
+        assert_eq!(status.sub_code_class(), None, "{sub_code:?}");
+    }
+    let status = response::Status {
+        code: "10000".into(),
+        msg: "Success".into(),
+        sub_code: Some(" isp.x".into()),
+        sub_msg: None,
+    };
+    assert!(!status.is_success());
 }
 
 #[test]

@@ -144,8 +144,8 @@ pub enum Rejection {
     /// `40002 isv.invalid-parameter`: the query or body is not a valid form, a key appears
     /// twice, or a key breaks the key syntax.
     InvalidParameter {
-        /// What is wrong (the crate error's text).
-        detail: String,
+        /// What is wrong: the crate's error for it.
+        cause: Error,
     },
     /// `40002 isv.invalid-method`: the gateway has no such method.
     InvalidMethod {
@@ -243,7 +243,7 @@ impl Rejection {
             Rejection::MissingAppId => "缺少appId参数".into(),
             Rejection::MissingTimestamp => "缺少时间戳参数".into(),
             Rejection::MissingVersion => "缺少版本参数".into(),
-            Rejection::InvalidParameter { detail } => format!("参数无效：{detail}"),
+            Rejection::InvalidParameter { cause } => format!("参数无效：{cause}"),
             Rejection::InvalidMethod { .. } => "不存在的方法名".into(),
             Rejection::InvalidFormat { .. } => "无效的数据格式".into(),
             Rejection::InvalidSignatureType { .. } => "无效的签名类型".into(),
@@ -281,11 +281,13 @@ impl Rejection {
     }
 
     /// The rejection as a crate error, for `?` in code that treats it as a failure:
-    /// [`Error::InvalidSignature`] for `isv.invalid-signature`, [`Error::Field`] otherwise.
+    /// [`Error::InvalidSignature`] for `isv.invalid-signature`, the cause of
+    /// `isv.invalid-parameter`, [`Error::Field`] otherwise.
     pub fn to_error(&self) -> Error {
         use crate::error::FieldRule;
         let (field, rule) = match self {
             Rejection::InvalidSignature { .. } => return Error::InvalidSignature,
+            Rejection::InvalidParameter { cause } => return cause.clone(),
             Rejection::MissingMethod => (param::METHOD, FieldRule::Missing),
             Rejection::MissingSignature => (param::SIGN, FieldRule::Missing),
             Rejection::MissingSignatureType => (param::SIGN_TYPE, FieldRule::Missing),
@@ -310,9 +312,6 @@ impl Rejection {
             Rejection::InvalidCharset { .. } => {
                 (param::CHARSET, FieldRule::BadFormat { expected: "utf-8, in the query" })
             }
-            Rejection::InvalidParameter { .. } => {
-                (param::BIZ_CONTENT, FieldRule::BadFormat { expected: "a valid parameter set" })
-            }
         };
         Error::Field { field, rule }
     }
@@ -326,8 +325,8 @@ impl fmt::Display for Rejection {
 
 impl core::error::Error for Rejection {}
 
-fn invalid_parameter(e: &Error) -> Rejection {
-    Rejection::InvalidParameter { detail: e.to_string() }
+fn invalid_parameter(cause: Error) -> Rejection {
+    Rejection::InvalidParameter { cause }
 }
 
 /// The query's `charset` value (not blank), found before the query is decoded: its key is
@@ -394,7 +393,7 @@ impl<'a> UntrustedRequest<'a> {
                 e if !utf8 && form::is_not_utf8(&e) => {
                     Rejection::InvalidCharset { charset: charset.clone() }
                 }
-                e => invalid_parameter(&e),
+                e => invalid_parameter(e),
             })
         };
         let mut params = decode(query)?;
@@ -407,10 +406,10 @@ impl<'a> UntrustedRequest<'a> {
             params.windows(2).find(|w| w.first().map(|p| &p.0) == w.get(1).map(|p| &p.0))
         {
             let key = w.first().map(|p| p.0.to_string()).unwrap_or_default();
-            return Err(invalid_parameter(&Error::DuplicateKey { key }));
+            return Err(invalid_parameter(Error::DuplicateKey { key }));
         }
         // Key syntax, once, so that verification cannot fail on it later.
-        SignContent::new(&mut content_pairs(&params)).map_err(|e| invalid_parameter(&e))?;
+        SignContent::new(&mut content_pairs(&params)).map_err(invalid_parameter)?;
 
         let get = |key: &str| find(&params, key).filter(|v| !is_blank(v));
         let required = [
@@ -486,7 +485,7 @@ impl<'a> UntrustedRequest<'a> {
         let signature = Signature::from_base64(self.get(param::SIGN).unwrap_or_default())
             .map_err(|_| rejected())?;
         let mut pairs = content_pairs(&self.params);
-        let content = SignContent::new(&mut pairs).map_err(|e| invalid_parameter(&e))?;
+        let content = SignContent::new(&mut pairs).map_err(invalid_parameter)?;
         app_public_key
             .verify(self.sign_type, Message::Content(content), &signature)
             .map_err(|_| rejected())?;
@@ -964,7 +963,9 @@ mod tests {
             Err(Rejection::InvalidCharset { charset: Some("latin1".into()) })
         );
         assert_eq!(q("method=%E4%B8%AD"), Err(Rejection::InvalidCharset { charset: None }));
-        assert!(matches!(q("charset=utf-8&a=1&a=2"), Err(Rejection::InvalidParameter { .. })));
+        let duplicate = q("charset=utf-8&a=1&a=2").unwrap_err();
+        assert_eq!(duplicate.to_error(), Error::DuplicateKey { key: "a".into() });
+        assert_eq!(duplicate.sub_code(), "isv.invalid-parameter");
         assert!(matches!(q("charset=utf-8&a=%zz"), Err(Rejection::InvalidParameter { .. })));
         // GBK bytes, announced or implied, are a charset problem, found before the query's
         // own decoding fails on them; a broken escape is a bad parameter under any charset.
@@ -977,8 +978,11 @@ mod tests {
         assert_eq!(
             q("charset=utf-8&app_id=%D5%C5"),
             Err(Rejection::InvalidParameter {
-                detail: "malformed form parameter \"app_id\" at byte 21: not UTF-8 after decoding"
-                    .into()
+                cause: Error::Form {
+                    param: Some("app_id".into()),
+                    offset: 21,
+                    what: "not UTF-8 after decoding",
+                }
             })
         );
     }

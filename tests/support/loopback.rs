@@ -225,8 +225,8 @@ fn verifyidentity_apply(
     };
     let biz: ApplyBiz = match request.biz() {
         Ok(biz) => biz,
-        Err(_) => {
-            let missing = Rejection::InvalidParameter { detail: "biz_content".into() };
+        Err(cause) => {
+            let missing = Rejection::InvalidParameter { cause };
             return Node::failure(
                 GatewayCode::InvalidArguments,
                 missing.sub_code(),

@@ -259,7 +259,8 @@ pub enum TimestampError {
     Minute,
     /// The second is not 00..=59.
     Second,
-    /// The Unix time is outside years 0000..=9999.
+    /// The year is outside 0000..=9999: a year given to [`crate::Timestamp::new`], or the
+    /// Beijing-time year of a Unix time.
     OutOfRange,
 }
 
@@ -470,7 +471,7 @@ impl fmt::Display for TimestampError {
             TimestampError::Hour => "timestamp hour must be 00..=23",
             TimestampError::Minute => "timestamp minute must be 00..=59",
             TimestampError::Second => "timestamp second must be 00..=59",
-            TimestampError::OutOfRange => "unix time is outside years 0000..=9999",
+            TimestampError::OutOfRange => "timestamp year must be 0000..=9999",
         })
     }
 }

@@ -75,6 +75,10 @@ const PACKED: [u32; 256] = {
 const WINDOW: usize = 40;
 const _: () = assert!(WINDOW >= 32 + 4);
 
+/// The most spare capacity [`FormBuffer::into_string`] leaves in its `String`: a request of
+/// usual size keeps its buffer as it is, with no reallocation.
+const MAX_SPARE: usize = 1024;
+
 /// The length of `value` once form-encoded.
 pub fn encoded_len(value: &str) -> usize {
     // Every byte costs 1, plus 2 more for each byte that becomes `%XX`.
@@ -159,8 +163,13 @@ impl FormBuffer {
     /// The text written, as a `String`. It is ASCII, so the conversion cannot fail; were it
     /// ever not, the lossy conversion would show the offending bytes as U+FFFD rather than
     /// panic.
-    pub(crate) fn into_string(mut self) -> String {
+    ///
+    /// The buffer was sized for the worst case, up to three times the text; spare capacity
+    /// over [`MAX_SPARE`] is given back (one reallocation), so that a large request held
+    /// for a retry does not keep twice its size in memory. It never shrinks below `keep`.
+    pub(crate) fn into_string(mut self, keep: usize) -> String {
         self.buf.truncate(self.end);
+        self.buf.shrink_to(self.end.saturating_add(MAX_SPARE).max(keep));
         String::from_utf8(self.buf)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
@@ -268,11 +277,13 @@ pub fn encode_pairs_into<'p>(
 ) {
     // Work on the bytes and convert back once: `out` was UTF-8 and only ASCII is appended,
     // so the conversion cannot fail.
+    // The caller's capacity is the caller's: the buffer does not shrink below it.
+    let keep = out.capacity();
     let mut buffer = FormBuffer::after(core::mem::take(out).into_bytes(), 0);
     for (key, value) in pairs {
         buffer.push_pair(key, Key::Encode, value);
     }
-    *out = buffer.into_string();
+    *out = buffer.into_string(keep);
 }
 
 /// Whether [`FormBuffer::push_pair`] must encode a key.
@@ -314,7 +325,21 @@ pub fn decode_component(input: &[u8], base: usize) -> Result<Cow<'_, str>> {
         }
         i += 1;
     }
-    String::from_utf8(out).map(Cow::Owned).map_err(|_| form_error(base, NOT_UTF8_DECODED))
+    String::from_utf8(out).map(Cow::Owned).map_err(|e| {
+        let at = input_offset(input, e.utf8_error().valid_up_to());
+        let what = if input.get(at) == Some(&b'%') { NOT_UTF8_DECODED } else { NOT_UTF8 };
+        form_error(base + at, what)
+    })
+}
+
+/// The offset in a component's `input` of the byte that decoded to byte `decoded` of its
+/// output: a `%XX` escape takes three input bytes, any other byte one.
+fn input_offset(input: &[u8], decoded: usize) -> usize {
+    let mut at = 0;
+    for _ in 0..decoded {
+        at += if input.get(at) == Some(&b'%') { 3 } else { 1 };
+    }
+    at
 }
 
 /// [`Error::Form`]'s `what` for raw bytes that are not UTF-8.
@@ -414,13 +439,33 @@ mod tests {
         out
     }
 
+    #[test]
+    fn output_keeps_little_spare_capacity_and_all_of_the_callers() {
+        // A large value that needs no escape: the worst-case buffer is three times the text.
+        let big = "a".repeat(1 << 20);
+        let mut out = String::new();
+        encode_pairs_into([("k", big.as_str())], &mut out);
+        assert_eq!(out.len(), big.len() + 2);
+        assert!(out.capacity() - out.len() <= MAX_SPARE, "{}", out.capacity());
+        // A small one keeps its buffer as it is.
+        let mut small = FormBuffer::new(pair_worst_case("k", "v"));
+        small.push_pair("k", Key::Plain, "v");
+        let capacity = small.buf.capacity();
+        assert_eq!(small.into_string(0).capacity(), capacity);
+        // A caller's own capacity is left alone.
+        let mut out = String::with_capacity(1 << 16);
+        encode_pairs_into([("k", "v")], &mut out);
+        assert_eq!(out, "k=v");
+        assert!(out.capacity() >= 1 << 16);
+    }
+
     /// The fast encoder, after a key it must leave alone.
     fn fast(bytes: &[u8]) -> Vec<u8> {
         let mut buffer = FormBuffer::new(pair_worst_case("k", "") + 3 * bytes.len());
         buffer.push_pair("k", Key::Plain, "");
         let start = buffer.end;
         buffer.encode(bytes);
-        let out = buffer.into_string().into_bytes();
+        let out = buffer.into_string(0).into_bytes();
         assert_eq!(&out[..start], b"k=");
         out[start..].to_vec()
     }
@@ -447,7 +492,7 @@ mod tests {
                 want.push('=');
                 encode_into(value, &mut want);
             }
-            assert_eq!(buffer.into_string(), want);
+            assert_eq!(buffer.into_string(0), want);
         }
     }
 
@@ -572,6 +617,15 @@ mod tests {
             decode_component(b"%FF", 0).unwrap_err(),
             Error::Form { param: None, offset: 0, what: "not UTF-8 after decoding" }
         );
+        // The offset is that of the first byte that is not UTF-8, escaped or raw, also after
+        // an escape or a `+` earlier in the value.
+        assert_eq!(decode(b"a=ok%FF").unwrap_err(), form("a", 4, "not UTF-8 after decoding"));
+        assert_eq!(
+            decode(b"a=%41+%E4%B8%AD%FF").unwrap_err(),
+            form("a", 15, "not UTF-8 after decoding")
+        );
+        assert_eq!(decode(b"a=x+\xff").unwrap_err(), form("a", 4, "not UTF-8"));
+        assert_eq!(decode(b"a=%E4%B8").unwrap_err(), form("a", 2, "not UTF-8 after decoding"));
         assert!(matches!(decode(b"a=%zz"), Err(Error::Form { .. })));
         assert!(matches!(decode(b"a=%FF"), Err(Error::Form { .. })));
         assert!(matches!(decode(b"a=\xff"), Err(Error::Form { offset: 2, .. })));

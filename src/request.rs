@@ -564,7 +564,7 @@ impl AppConfig {
         if sign_pending {
             query.push_pair(param::SIGN, Key::Plain, sign);
         }
-        Ok(EncodedRequest { query: query.into_string(), body: body.into_string(), signature })
+        Ok(EncodedRequest { query: query.into_string(0), body: body.into_string(0), signature })
     }
 
     /// Writes every parameter of the envelope (the system parameters, `encrypt_type` and

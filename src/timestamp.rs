@@ -283,7 +283,8 @@ mod tests {
             ("2014-07-24 03:07:500", TimestampError::Format),
             ("2014/07/24 03:07:50", TimestampError::Format),
             ("2014-07-24 03:07:5x", TimestampError::Format),
-            ("２014-07-24 03:07:5", TimestampError::Format),
+            // Exactly 19 bytes, with a non-ASCII digit (U+FF12, three bytes).
+            ("\u{ff12}4-07-24 03:07:50", TimestampError::Format),
             ("", TimestampError::Format),
             ("2014-00-24 03:07:50", TimestampError::Month),
             ("2014-13-24 03:07:50", TimestampError::Month),
@@ -299,6 +300,7 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(err(text), want, "{text:?}");
         }
+        assert_eq!("\u{ff12}4-07-24 03:07:50".len(), LEN, "past the length check");
     }
 
     #[test]

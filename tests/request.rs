@@ -12,8 +12,8 @@ use alipay_codec::request::{
     param, AppConfig, EncodedRequest, CONTENT_TYPE, GATEWAY, SANDBOX_GATEWAY,
 };
 use alipay_codec::{
-    form, AlipayPublicKey, AppPrivateKey, Error, FieldRule, Message, SignContent, SignType,
-    Signature, Signer, Timestamp, Verifier,
+    form, AlipayPublicKey, AppPrivateKey, Error, FieldRule, KeyRule, Message, SignContent,
+    SignType, Signature, Signer, Timestamp, Verifier,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -717,8 +717,15 @@ fn text_params_are_checked() {
         encode(&[("k", "1"), ("k", "2")]).unwrap_err(),
         Error::DuplicateKey { key: "k".into() }
     );
-    assert!(matches!(encode(&[("a=b", "1")]), Err(Error::InvalidKey { .. })));
-    assert!(matches!(encode(&[("", "1")]), Err(Error::InvalidKey { .. })));
+    for (key, rule) in [
+        ("a=b", KeyRule::Separator),
+        ("a&b", KeyRule::Separator),
+        ("", KeyRule::Empty),
+        ("a b", KeyRule::Whitespace),
+        ("键", KeyRule::NonAscii),
+    ] {
+        assert_eq!(encode(&[(key, "1")]).unwrap_err(), Error::InvalidKey { key: key.into(), rule });
+    }
     assert_eq!(encode(&[("k", " ")]).unwrap_err(), Error::BlankParam { key: "k".into() });
     assert_eq!(encode(&[("k", "")]).unwrap_err(), Error::BlankParam { key: "k".into() });
 }

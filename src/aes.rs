@@ -18,6 +18,7 @@ use core::fmt;
 use ::aes::cipher::block_padding::Pkcs7;
 use ::aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use base64ct::{Base64, Encoding};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{AesError, Result};
 
@@ -32,8 +33,9 @@ const ZERO_IV: [u8; BLOCK] = [0; BLOCK];
 
 /// The app's AES content-encryption key (AES-128), parsed once and reused.
 ///
-/// `Debug` never prints the key.
-#[derive(Clone, PartialEq, Eq)]
+/// `Debug` never prints the key, and dropping it wipes it. It has no `PartialEq`: a
+/// comparison of secrets would take time that depends on them.
+#[derive(Clone)]
 pub struct AesKey {
     key: [u8; AES_KEY_BYTES],
 }
@@ -48,7 +50,7 @@ impl AesKey {
     /// keys only).
     pub fn from_base64(text: &str) -> Result<Self> {
         let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
-        let bytes = Base64::decode_vec(text).map_err(|_| AesError::KeyNotBase64)?;
+        let bytes = Zeroizing::new(Base64::decode_vec(text).map_err(|_| AesError::KeyNotBase64)?);
         let key: [u8; AES_KEY_BYTES] =
             bytes.as_slice().try_into().map_err(|_| AesError::KeyLength { actual: bytes.len() })?;
         Ok(AesKey { key })
@@ -78,15 +80,26 @@ impl AesKey {
     /// [`AesError::Padding`] when the PKCS#7 padding is wrong;
     /// [`AesError::NotUtf8`] when the plaintext is not UTF-8.
     pub fn decrypt(&self, b64: &str) -> Result<String> {
+        Ok(self.decrypt_field(b64)?)
+    }
+
+    /// [`decrypt`](Self::decrypt), for a caller that names the field in its error.
+    pub(crate) fn decrypt_field(&self, b64: &str) -> core::result::Result<String, AesError> {
         let text = b64.trim_matches(|c: char| c.is_ascii_whitespace());
         let mut buf: Vec<u8> = Base64::decode_vec(text).map_err(|_| AesError::NotBase64)?;
         if buf.is_empty() || !buf.len().is_multiple_of(BLOCK) {
-            return Err(AesError::Length { actual: buf.len() }.into());
+            return Err(AesError::Length { actual: buf.len() });
         }
         let cipher = cbc::Decryptor::<::aes::Aes128>::new(&self.key.into(), &ZERO_IV.into());
         let len = cipher.decrypt_padded::<Pkcs7>(&mut buf).map_err(|_| AesError::Padding)?.len();
         buf.truncate(len);
-        String::from_utf8(buf).map_err(|_| AesError::NotUtf8.into())
+        String::from_utf8(buf).map_err(|_| AesError::NotUtf8)
+    }
+}
+
+impl Drop for AesKey {
+    fn drop(&mut self) {
+        self.key.zeroize();
     }
 }
 

@@ -165,8 +165,18 @@ pub enum Error {
     /// there is no way to tell which Alipay certificate's key to verify it with (the Java SDK
     /// rejects it too). Check that the app is configured for certificate mode in the console.
     MissingCertSn,
-    /// AES content encryption or decryption failed; the variant says why.
+    /// AES content encryption or decryption failed; the variant says why. From an
+    /// [`AesKey`](crate::AesKey) call on text the caller chose; see [`Error::Decrypt`] for
+    /// the crate's own decryption of a named field.
     Aes(AesError),
+    /// A field the crate decrypted for the caller (a response node, or a request's
+    /// `biz_content` in the gateway double) did not decrypt.
+    Decrypt {
+        /// The field: the response node's name, or `biz_content`.
+        field: String,
+        /// Why.
+        cause: AesError,
+    },
 }
 
 /// Which key rule a parameter key breaks.
@@ -543,6 +553,7 @@ impl fmt::Display for Error {
                 f.write_str("certificate mode: the signed message carries no alipay_cert_sn")
             }
             Error::Aes(e) => e.fmt(f),
+            Error::Decrypt { field, cause } => write!(f, "cannot decrypt `{field}`: {cause}"),
         }
     }
 }

@@ -596,15 +596,16 @@ impl<'a> VerifiedRequest<'a> {
     /// Decrypts an `encrypt_type=AES` `biz_content` to its JSON text.
     ///
     /// # Errors
-    /// [`Error::Field`] on `biz_content` when it is absent; [`Error::Aes`] when it does not
-    /// decrypt.
+    /// [`Error::Field`] on `biz_content` when it is absent; [`Error::Decrypt`] on
+    /// `biz_content` when it does not decrypt.
     #[cfg(feature = "aes")]
     pub fn decrypt_biz_content(&self, key: &AesKey) -> Result<String> {
         let text = self.biz_content().ok_or(Error::Field {
             field: param::BIZ_CONTENT,
             rule: crate::error::FieldRule::Missing,
         })?;
-        key.decrypt(text)
+        key.decrypt_field(text)
+            .map_err(|cause| Error::Decrypt { field: param::BIZ_CONTENT.to_string(), cause })
     }
 }
 

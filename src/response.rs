@@ -1171,7 +1171,8 @@ impl<'a> VerifiedResponse<'a> {
     /// # Errors
     /// [`Error::Unsigned`] for an encrypted node without a verified signature (never
     /// returned by [`UntrustedResponse::verify`], which refuses those); [`Error::Malformed`]
-    /// for a broken escape in the string; [`Error::Aes`] when the ciphertext is not base64
+    /// for a broken escape in the string; [`Error::Decrypt`] naming the node when the
+    /// ciphertext is not base64
     /// ([`crate::AesError::NotBase64`]), not whole blocks ([`crate::AesError::Length`]), or
     /// does not decrypt under `key` ([`crate::AesError::Padding`],
     /// [`crate::AesError::NotUtf8`]: most often the wrong key).
@@ -1190,7 +1191,10 @@ impl<'a> VerifiedResponse<'a> {
                     _ => None,
                 }
                 .ok_or(Error::Malformed { offset: 0, what: "encrypted node is not a string" })?;
-                Ok(Cow::Owned(key.decrypt(&unescape(inner)?)?))
+                let plain = key.decrypt_field(&unescape(inner)?);
+                plain
+                    .map(Cow::Owned)
+                    .map_err(|cause| Error::Decrypt { field: self.node_name.to_string(), cause })
             }
         }
     }

@@ -10,6 +10,7 @@ use alipay_codec::api::verifyidentity::{
 };
 use alipay_codec::api::Method;
 use alipay_codec::form;
+use alipay_codec::gateway::UntrustedRequest;
 use alipay_codec::request::{param, ENCRYPT_TYPE_AES};
 use alipay_codec::response::{NodeKind, ResponseOptions, UntrustedResponse, VerifiedResponse};
 use alipay_codec::{
@@ -132,6 +133,20 @@ fn encrypted_request_round_trips_through_the_gateway() {
         config().encode::<VerifyIdentityApply>(&biz, &timestamp(), &app_key().unblinded()).unwrap();
     assert!(!plain.query().contains("encrypt_type"));
     assert_eq!(value(&decoded(plain.body()), param::BIZ_CONTENT), Some(json.as_str()));
+
+    // The gateway double's side: verified, then decrypted with the right key only; a wrong
+    // key's error names the field.
+    let request = UntrustedRequest::parse(encoded.query().as_bytes(), encoded.body().as_bytes())
+        .unwrap()
+        .verify(&app_public())
+        .unwrap();
+    assert_eq!(request.decrypt_biz_content(&key()).unwrap(), json);
+    let wrong = AesKey::from_base64(OTHER_KEY).unwrap();
+    assert!(matches!(
+        request.decrypt_biz_content(&wrong),
+        Err(Error::Decrypt { field, cause: AesError::Padding | AesError::NotUtf8 })
+            if field == param::BIZ_CONTENT
+    ));
 }
 
 #[test]
@@ -269,9 +284,11 @@ fn plain_object_answer_decodes_as_a_verified_error() {
     assert_eq!(reply.status.sub_code.as_deref(), Some("isv.decryption-error-unknown"));
 }
 
+/// The AES error of a key call, or of a decryption that names the method's response node.
 fn aes_err<T: std::fmt::Debug>(r: Result<T, Error>) -> AesError {
     match r {
         Err(Error::Aes(e)) => e,
+        Err(Error::Decrypt { field, cause }) if field == NODE => cause,
         other => panic!("expected an AES error, got {other:?}"),
     }
 }
@@ -306,8 +323,9 @@ fn bad_keys_padding_and_base64_are_typed_errors() {
 
     // Not base64.
     let body = signed_string_node("not*base64");
-    let e = aes_err(verify(&body).unwrap().reply_decrypted::<VerifyIdentityApply>(&key()));
-    assert_eq!(e, AesError::NotBase64);
+    let e = verify(&body).unwrap().reply_decrypted::<VerifyIdentityApply>(&key()).unwrap_err();
+    assert_eq!(e, Error::Decrypt { field: NODE.into(), cause: AesError::NotBase64 });
+    assert_eq!(key().decrypt("not*base64").unwrap_err(), Error::Aes(AesError::NotBase64));
 
     // Base64, but not whole blocks; and empty.
     let body = signed_string_node("AAAA");

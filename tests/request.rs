@@ -21,6 +21,8 @@ use serde_json::Value;
 const APP_KEY: &str = include_str!("keys/app_private_pkcs8.pem");
 const APP_PUBLIC: &str = include_str!("keys/app_public.pem");
 const VECTORS: &str = include_str!("vectors/requests.json");
+/// The shape a raw `validate_product_group` must have (its `BadFormat` expectation).
+const PRODUCTS: &str = "a product object (numeric id, name) or a list of them";
 
 /// The `seed-example-request` case of `tests/vectors/requests.json`.
 struct SeedVector {
@@ -472,7 +474,12 @@ fn verifyidentity_rejects_each_rule_of_the_page() {
         (
             "account_type empty",
             ok().account_type(AccountType::from_wire("")),
-            field_err("account_type", FieldRule::UnknownEnumValue { value: String::new() }),
+            field_err("account_type", blank.clone()),
+        ),
+        (
+            "account_type blank",
+            ok().account_type(AccountType::Other(" ".into())),
+            field_err("account_type", blank.clone()),
         ),
         // validate_product_group: required, ≤ 10000, JSON
         (
@@ -531,10 +538,35 @@ fn verifyidentity_rejects_each_rule_of_the_page() {
         (
             "product group not an object",
             ok().validate_product_group_json("\"FACE\""),
+            field_err("validate_product_group", FieldRule::BadFormat { expected: PRODUCTS }),
+        ),
+        (
+            "product group JSON list of numbers",
+            ok().validate_product_group_json("[1]"),
+            field_err("validate_product_group", FieldRule::BadFormat { expected: PRODUCTS }),
+        ),
+        (
+            "product group JSON object without id and name",
+            ok().validate_product_group_json("{\"foo\":1}"),
+            field_err("validate_product_group", FieldRule::BadFormat { expected: PRODUCTS }),
+        ),
+        (
+            "product group JSON list of an empty object",
+            ok().validate_product_group_json("[{}]"),
+            field_err("validate_product_group", FieldRule::BadFormat { expected: PRODUCTS }),
+        ),
+        (
+            "product group JSON name bad enum",
+            ok().validate_product_group_json("{\"id\":1,\"name\":\"face id\"}"),
             field_err(
                 "validate_product_group",
-                FieldRule::BadFormat { expected: "a JSON object or array" },
+                FieldRule::UnknownEnumValue { value: "face id".into() },
             ),
+        ),
+        (
+            "product group JSON uuid blank",
+            ok().validate_product_group_json("[{\"id\":1,\"name\":\"FACE\",\"uuid\":\" \"}]"),
+            field_err("validate_product_group", blank.clone()),
         ),
         // scene_code: required, ≤ 128
         ("scene_code empty", ok().scene_code(""), field_err("scene_code", FieldRule::Missing)),

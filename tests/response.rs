@@ -5,7 +5,7 @@ use alipay_codec::api::verifyidentity::response::{ErrCode, VerifyIdentityApplyRe
 use alipay_codec::api::verifyidentity::{ProductName, VerifyIdentityApply};
 use alipay_codec::api::Method;
 use alipay_codec::response::{
-    self, scan, Authenticity, GatewayCode, NodeKind, ResponseOptions, SubCodeClass,
+    self, scan, Authenticity, GatewayCode, NodeKind, Reply, ResponseOptions, SubCodeClass,
     UntrustedResponse, MAX_DEPTH, MAX_MEMBERS,
 };
 use alipay_codec::{AlipayPublicKey, AppPrivateKey, Error, Message, SignType, Signature, Signer};
@@ -194,6 +194,72 @@ fn a_blank_sub_code_is_no_sub_code() {
         sub_msg: None,
     };
     assert!(!status.is_success());
+}
+
+/// Decodes a signed method node holding `span`.
+fn decode_signed(span: &str) -> Result<Reply<VerifyIdentityApplyResponse>, Error> {
+    let body = signed_body(NODE, span);
+    response::decode::<VerifyIdentityApply>(
+        body.as_bytes(),
+        SignType::Rsa2,
+        &alipay_public(),
+        opts(),
+    )
+}
+
+#[test]
+fn product_lists_blank_or_null_are_empty_and_other_shapes_name_their_field() {
+    for text in ["", " ", "null"] {
+        let span = format!(
+            r#"{{"code":"10000","msg":"Success","is_success":"true","usable_product_group":"{text}","unusable_product_list":"{text}"}}"#
+        );
+        let body = decode_signed(&span).unwrap().body.unwrap();
+        assert!(body.usable_product_group.is_empty() && body.unusable_product_list.is_empty());
+    }
+    // The page defines no other shape: a typed error naming the field, and the verified
+    // status and fields are still there.
+    for (field, text) in
+        [("usable_product_group", r#"{\"name\":\"FACE\"}"#), ("unusable_product_list", r#"[1]"#)]
+    {
+        let span =
+            format!(r#"{{"code":"10000","msg":"Success","is_success":"true","{field}":"{text}"}}"#);
+        match decode_signed(&span) {
+            Err(Error::Json { detail, .. }) => assert!(detail.starts_with(field), "{detail}"),
+            other => panic!("{other:?}"),
+        }
+        let body = signed_body(NODE, &span);
+        let verified = verify(body.as_bytes(), METHOD).unwrap();
+        assert!(verified.status().unwrap().is_success());
+        let raw: serde_json::Value = verified.decode().unwrap();
+        assert_eq!(raw[field], serde_json::Value::String(text.replace("\\\"", "\"")));
+    }
+}
+
+#[test]
+fn blank_err_fields_are_none_and_err_code_is_read_from_body_or_sub_code() {
+    let span =
+        r#"{"code":"10000","msg":"Success","is_success":"true","err_code":"","err_message":" "}"#;
+    let reply = decode_signed(span).unwrap();
+    let body = reply.body.as_ref().unwrap();
+    assert_eq!((body.err_code.as_ref(), body.err_message.as_ref()), (None, None));
+    assert_eq!(reply.err_code(), None);
+
+    let span =
+        r#"{"code":"10000","msg":"Success","is_success":"false","err_code":"USABLE_QUERY_FAIL"}"#;
+    assert_eq!(decode_signed(span).unwrap().err_code(), Some(ErrCode::UsableQueryFail));
+    for (code, sub_code, want) in [
+        ("40004", "SYSTEM_ERROR", Some(ErrCode::SystemError)),
+        ("40004", "USABLE_QUERY_FAIL", Some(ErrCode::UsableQueryFail)),
+        ("40004", "NEW_CODE", Some(ErrCode::Other("NEW_CODE".into()))),
+        ("20000", "isp.unknow-error", None),
+        ("40002", "isv.invalid-app-id", None),
+    ] {
+        let span =
+            format!(r#"{{"code":"{code}","msg":"m","sub_code":"{sub_code}","sub_msg":"s"}}"#);
+        let reply = decode_signed(&span).unwrap();
+        assert!(reply.body.is_none(), "{code}");
+        assert_eq!(reply.err_code(), want, "{code} {sub_code}");
+    }
 }
 
 #[test]

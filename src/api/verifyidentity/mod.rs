@@ -154,6 +154,9 @@ impl AccountType {
 
     fn check(&self) -> Result<()> {
         if let AccountType::Other(value) = self {
+            if is_blank(value) {
+                return Err(Error::Field { field: field::ACCOUNT_TYPE, rule: NOT_BLANK });
+            }
             check_max(field::ACCOUNT_TYPE, value, limit::ACCOUNT_TYPE)?;
             if !is_enum_token(value) {
                 return Err(Error::Field {
@@ -304,6 +307,21 @@ impl From<Vec<Product>> for ProductGroup {
 }
 
 // ---- JSON-in-a-string fields ------------------------------------------------------------
+
+/// The shape `validate_product_group` must have, for [`FieldRule::BadFormat`].
+const PRODUCTS: &str = "a product object (numeric id, name) or a list of them";
+
+/// The rule a product group breaks, if any: it is empty, or a product fails its check.
+fn check_products(products: &[Product]) -> core::result::Result<(), FieldRule> {
+    if products.is_empty() {
+        return Err(FieldRule::Missing);
+    }
+    match products.iter().try_for_each(Product::check) {
+        Err(Error::Field { rule, .. }) => Err(rule),
+        Err(_) => Err(FieldRule::BadFormat { expected: "a valid product" }),
+        Ok(()) => Ok(()),
+    }
+}
 
 /// Serializes a typed value into the JSON text of a JSON-in-a-string field.
 fn typed_json<T: Serialize + ?Sized>(value: &T) -> core::result::Result<String, FieldRule> {
@@ -462,27 +480,27 @@ impl VerifyIdentityApplyRequestBuilder {
     /// `validate_product_group` (required) from one [`Product`] or a list of them.
     pub fn validate_product_group(mut self, group: impl Into<ProductGroup>) -> Self {
         let group = group.into();
-        let checked = match group.products() {
-            [] => Err(FieldRule::Missing),
-            products => match products.iter().try_for_each(Product::check) {
-                Err(Error::Field { rule, .. }) => Err(rule),
-                Err(_) => Err(FieldRule::BadFormat { expected: "a valid product" }),
-                Ok(()) => typed_json(&group),
-            },
-        };
+        let checked = check_products(group.products()).and_then(|()| typed_json(&group));
         self.validate_product_group = Some(checked);
         self
     }
 
-    /// `validate_product_group` (required) as JSON text, sent verbatim: it must be a
-    /// well-formed, non-empty JSON object or array (`[]` and `{}` are
-    /// [`FieldRule::Missing`], as an empty product list is: the gateway answers
-    /// `USABLE_QUERY_FAIL`, "validate_product_group is empty").
+    /// `validate_product_group` (required) as JSON text, sent verbatim. It must be well-formed
+    /// JSON (else [`FieldRule::BadJson`]) holding one product object or a non-empty list of
+    /// them, each with a numeric `id` and a `name`, and with the rules of the typed
+    /// [`Product`] (else [`FieldRule::BadFormat`] or [`FieldRule::UnknownEnumValue`]); other
+    /// members are sent along unchecked. `[]` and `{}` are [`FieldRule::Missing`], as an
+    /// empty product list is: the gateway answers `USABLE_QUERY_FAIL`,
+    /// "validate_product_group is empty".
     pub fn validate_product_group_json(mut self, json: impl Into<String>) -> Self {
-        let checked = raw_json(json.into(), b"{[", "a JSON object or array", FieldRule::Missing)
-            .and_then(
-                |text| if is_empty_container(&text) { Err(FieldRule::Missing) } else { Ok(text) },
-            );
+        let checked = raw_json(json.into(), b"{[", PRODUCTS, FieldRule::Missing).and_then(|text| {
+            if is_empty_container(&text) {
+                return Err(FieldRule::Missing);
+            }
+            let products = response::parse_products(&text)
+                .map_err(|_| FieldRule::BadFormat { expected: PRODUCTS })?;
+            check_products(&products).map(|()| text)
+        });
         self.validate_product_group = Some(checked);
         self
     }

@@ -5,11 +5,22 @@
 //!   a `bool`, and any other value is a decode error. `false` means the availability query
 //!   itself failed (see `err_code`): a business outcome to match on, alongside the gateway
 //!   code, not an `Err`.
-//! - `err_code` becomes [`ErrCode`]; unknown codes are kept verbatim.
-//! - Products decode into the request side's [`Product`] (`id`, `name`, optional `uuid`).
+//! - `err_code` becomes [`ErrCode`]; unknown codes are kept verbatim. A blank `err_code` or
+//!   `err_message` (empty or whitespace: the page marks both required, so a success may
+//!   carry them empty) is `None`.
+//! - The page's business codes may also come as the `sub_code` of a `40004` answer, with no
+//!   body; [`Reply::err_code`](crate::response::Reply::err_code) reads both places.
+//! - Products decode into the request side's [`Product`] (`id`, `name`, optional `uuid`;
+//!   other members are ignored).
 //! - `usable_product_group` and `unusable_product_list` are JSON inside a string, holding
-//!   one product object or a list of them; they become `Vec<Product>`. An absent or empty
-//!   string is an empty list. Unknown product names are kept ([`ProductName::Other`]).
+//!   one product object or a list of them; they become `Vec<Product>`. An absent, blank or
+//!   `null` string is an empty list. Unknown product names are kept ([`ProductName::Other`]).
+//!   Text of any other shape is an [`Error::Json`](crate::Error::Json) that names the field:
+//!   the page defines no other, and the crate does not guess. The verified status is still
+//!   there ([`VerifiedResponse::status`](crate::response::VerifiedResponse::status)), and so
+//!   is every field verbatim
+//!   ([`VerifiedResponse::decode`](crate::response::VerifiedResponse::decode) into a
+//!   `serde_json::Value` or a type of your own).
 //!
 //! ```
 //! use alipay_codec::api::verifyidentity::response::{ErrCode, VerifyIdentityApplyResponse};
@@ -33,6 +44,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
 use super::{Product, ProductName};
+use crate::response::{GatewayCode, Reply};
+use crate::sign_content::is_blank;
 
 /// The method-specific fields of the response.
 ///
@@ -48,20 +61,20 @@ pub struct VerifyIdentityApplyResponse {
     #[serde(deserialize_with = "bool_string")]
     #[cfg_attr(feature = "gateway", serde(serialize_with = "wire::bool_string"))]
     pub is_success: bool,
-    /// Why the query failed.
-    #[serde(default)]
+    /// Why the query failed (`None` when absent or blank).
+    #[serde(default, deserialize_with = "not_blank")]
     #[cfg_attr(feature = "gateway", serde(skip_serializing_if = "Option::is_none"))]
     pub err_code: Option<ErrCode>,
-    /// The failure's description, verbatim.
-    #[serde(default)]
+    /// The failure's description, verbatim (`None` when absent or blank).
+    #[serde(default, deserialize_with = "not_blank")]
     #[cfg_attr(feature = "gateway", serde(skip_serializing_if = "Option::is_none"))]
     pub err_message: Option<String>,
     /// The usable verification products.
-    #[serde(default, deserialize_with = "products")]
+    #[serde(default, deserialize_with = "usable_products")]
     #[cfg_attr(feature = "gateway", serde(serialize_with = "wire::products"))]
     pub usable_product_group: Vec<Product>,
     /// The unusable verification products.
-    #[serde(default, deserialize_with = "products")]
+    #[serde(default, deserialize_with = "unusable_products")]
     #[cfg_attr(feature = "gateway", serde(serialize_with = "wire::products"))]
     pub unusable_product_list: Vec<Product>,
 }
@@ -131,6 +144,23 @@ impl<'de> Deserialize<'de> for ErrCode {
     }
 }
 
+impl Reply<VerifyIdentityApplyResponse> {
+    /// The page's business error code, wherever the answer put it: the body's `err_code`
+    /// (a `10000` answer whose query failed), else the `sub_code` of a `40004` (Business
+    /// Failed) answer, which carries no body. `None` for any other answer.
+    pub fn err_code(&self) -> Option<ErrCode> {
+        if let Some(code) = self.body.as_ref().and_then(|b| b.err_code.clone()) {
+            return Some(code);
+        }
+        match (self.status.gateway_code(), self.status.sub_code.as_deref()) {
+            (GatewayCode::BusinessFailed, Some(sub_code)) if !is_blank(sub_code) => {
+                Some(ErrCode::from(String::from(sub_code)))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A product as the wire holds it, converted into the request side's [`Product`].
 #[derive(Deserialize)]
 struct WireProduct {
@@ -185,21 +215,35 @@ fn id_number<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     d.deserialize_any(V)
 }
 
-/// JSON-in-a-string: one product object or a list of them; `""` is an empty list.
-fn products<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Product>, D::Error> {
-    let text = String::deserialize(d)?;
-    parse_products(&text).map_err(de::Error::custom)
+/// A text field that is `None` when absent, `null` or blank.
+fn not_blank<'de, D: Deserializer<'de>, T: From<String>>(d: D) -> Result<Option<T>, D::Error> {
+    let text = Option::<String>::deserialize(d)?;
+    Ok(text.filter(|t| !is_blank(t)).map(T::from))
 }
 
-/// Parses a product-group string: `{...}`, `[{...}, ...]`, or blank for none.
+fn usable_products<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Product>, D::Error> {
+    products(d, "usable_product_group")
+}
+
+fn unusable_products<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Product>, D::Error> {
+    products(d, "unusable_product_list")
+}
+
+/// JSON-in-a-string: see [`parse_products`]; an error names `field`.
+fn products<'de, D: Deserializer<'de>>(d: D, field: &str) -> Result<Vec<Product>, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_products(&text).map_err(|e| de::Error::custom(format_args!("{field}: {e}")))
+}
+
+/// Parses a product-group string: `{...}`, `[{...}, ...]`, or blank or `null` for none.
 ///
 /// # Errors
 /// serde_json's error when the text is neither a product object nor a list of them.
 pub fn parse_products(text: &str) -> Result<Vec<Product>, serde_json::Error> {
-    match text.trim_start_matches([' ', '\t', '\r', '\n']).as_bytes().first() {
-        None => Ok(Vec::new()),
-        Some(b'[') => serde_json::from_str::<Vec<WireProduct>>(text)
+    match text.trim_matches([' ', '\t', '\r', '\n']).as_bytes() {
+        [] | b"null" => Ok(Vec::new()),
+        [b'[', ..] => serde_json::from_str::<Vec<WireProduct>>(text)
             .map(|v| v.into_iter().map(Product::from).collect()),
-        Some(_) => serde_json::from_str::<WireProduct>(text).map(|p| alloc::vec![Product::from(p)]),
+        _ => serde_json::from_str::<WireProduct>(text).map(|p| alloc::vec![Product::from(p)]),
     }
 }

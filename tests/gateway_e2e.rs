@@ -153,6 +153,51 @@ fn unknown_product_is_usable_query_fail() {
 }
 
 #[test]
+fn system_error_is_the_pages_success_example() {
+    let server = LoopbackServer::start(Gateway::new()).unwrap();
+    let request = apply(
+        loopback::ACCOUNT_SYSTEM_ERROR,
+        vec![Product::new(1, ProductName::NativePaymentPassword)],
+    );
+    let reply = decode(&call(&server, &request)).unwrap();
+    assert!(reply.is_verified() && reply.is_success());
+    assert_eq!(reply.err_code(), Some(ErrCode::SystemError));
+    let body = reply.body.unwrap();
+    assert!(!body.is_success);
+    assert_eq!(body.err_message.as_deref(), Some("系统繁忙"));
+}
+
+#[test]
+fn a_blank_required_field_sent_raw_is_usable_query_fail_naming_it() {
+    // The typed request cannot be built with a blank field; a raw biz_content can be sent.
+    let server = LoopbackServer::start(Gateway::new()).unwrap();
+    let fields = ["biz_id", "account_id", "validate_product_group", "scene_code"];
+    for blank in fields {
+        let mut biz = serde_json::json!({
+            "biz_id": "b",
+            "account_id": loopback::ACCOUNT_FACE,
+            "validate_product_group": r#"{"id":1,"name":"FACE"}"#,
+            "scene_code": "s",
+        });
+        biz[blank] = serde_json::Value::from(" ");
+        let encoded = config()
+            .encode_raw(
+                VerifyIdentityApply::NAME,
+                Some(&biz.to_string()),
+                &[],
+                &now(),
+                &app_key().unblinded(),
+            )
+            .unwrap();
+        let reply = decode(&post(server.url(), encoded.query(), encoded.body())).unwrap();
+        assert!(reply.is_verified() && reply.is_success(), "{blank}");
+        assert_eq!(reply.err_code(), Some(ErrCode::UsableQueryFail), "{blank}");
+        let message = reply.body.unwrap().err_message.unwrap();
+        assert_eq!(message, format!("参数{blank}为空"));
+    }
+}
+
+#[test]
 fn unknow_error_is_20000_outcome_unknown() {
     let server = LoopbackServer::start(Gateway::new()).unwrap();
     let request = apply(

@@ -3,7 +3,8 @@
 //! gateway-side codec (feature `gateway`) and the bundled test keys.
 //!
 //! - `alipay.security.risk.verifyidentity.apply` is served from a small in-memory table of
-//!   accounts and products ([`ACCOUNT_ZHANG_SAN`], [`ACCOUNT_FACE`], [`ACCOUNT_UNKNOW_ERROR`]);
+//!   accounts and products ([`ACCOUNT_ZHANG_SAN`], [`ACCOUNT_FACE`], [`ACCOUNT_SYSTEM_ERROR`],
+//!   [`ACCOUNT_UNKNOW_ERROR`]);
 //! - every other method gets `40002 isv.invalid-method` in `error_response`;
 //! - a bad envelope gets the gateway's `40001 isv.missing-*` / `40002 isv.invalid-*`;
 //! - a request with a `notify_url` on `http://127.0.0.1:` gets, after its answer, a signed V1
@@ -45,6 +46,9 @@ pub const ACCOUNT_ZHANG_SAN: &str = "330102198807312189";
 pub const ACCOUNT_FACE: &str = "2088102146225135";
 /// Any request for this account gets `20000 isp.unknow-error` (outcome unknown).
 pub const ACCOUNT_UNKNOW_ERROR: &str = "2088000000020000";
+/// Any request for this account gets the page's success example: `10000` with
+/// `is_success: false`, `SYSTEM_ERROR` "系统繁忙".
+pub const ACCOUNT_SYSTEM_ERROR: &str = "2088000000010000";
 
 /// The product names the gateway knows; any other makes the query fail with
 /// `USABLE_QUERY_FAIL` ("参数validate_product_group包含的产品参数错误").
@@ -214,15 +218,14 @@ struct ApplyBiz {
 fn verifyidentity_apply(
     request: &VerifiedRequest<'_>,
 ) -> Node<Option<VerifyIdentityApplyResponse>> {
-    let fail = |message: &str| {
-        Node::success(Some(VerifyIdentityApplyResponse {
-            is_success: false,
-            err_code: Some(ErrCode::UsableQueryFail),
-            err_message: Some(message.to_owned()),
-            usable_product_group: Vec::new(),
-            unusable_product_list: Vec::new(),
-        }))
+    let failure = |message: &str| VerifyIdentityApplyResponse {
+        is_success: false,
+        err_code: Some(ErrCode::UsableQueryFail),
+        err_message: Some(message.to_owned()),
+        usable_product_group: Vec::new(),
+        unusable_product_list: Vec::new(),
     };
+    let fail = |message: &str| Node::success(Some(failure(message)));
     let biz: ApplyBiz = match request.biz() {
         Ok(biz) => biz,
         Err(cause) => {
@@ -244,6 +247,12 @@ fn verifyidentity_apply(
         if value.trim().is_empty() {
             return fail(&format!("参数{field}为空"));
         }
+    }
+    if biz.account_id == ACCOUNT_SYSTEM_ERROR {
+        return Node::success(Some(VerifyIdentityApplyResponse {
+            err_code: Some(ErrCode::SystemError),
+            ..failure("系统繁忙")
+        }));
     }
     if biz.account_id == ACCOUNT_UNKNOW_ERROR {
         return Node::failure(

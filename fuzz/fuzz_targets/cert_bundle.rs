@@ -1,12 +1,15 @@
 //! Certificate files (PEM text, and the same bytes as the DER inside a PEM block): the root
 //! SN, `app_cert_sn`, the key from a certificate and the chain check never panic; on success
 //! every SN is 32 lowercase hex characters (joined with `_` for a bundle, one per RSA-signed
-//! block at most), and the parsed certificate agrees with `app_cert_sn`.
+//! block at most), and the parsed certificate agrees with `app_cert_sn`. The same bytes as a
+//! downloaded `alipay_cert_content` (raw, and base64-encoded so that it decodes): what
+//! decodes re-encodes to itself, and the download response agrees.
 #![no_main]
 
+use alipay_codec::api::alipaycert_download::AlipayCertDownloadResponse;
 use alipay_codec::cert::{
     alipay_public_key_from_cert, alipay_root_cert_sn, app_cert_sn, check_alipay_cert_chain,
-    AlipayCert,
+    decode_cert_content, AlipayCert,
 };
 use base64ct::{Base64, Encoding};
 use libfuzzer_sys::fuzz_target;
@@ -41,10 +44,27 @@ fn check(text: &str) {
     }
 }
 
+/// A downloaded `alipay_cert_content`: what decodes is the base64 of the PEM it gives
+/// (whitespace aside), and the response type agrees with the function.
+fn check_download(content: &str) {
+    let decoded = decode_cert_content(content);
+    if let Ok(pem) = &decoded {
+        let compact: String = content.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        assert_eq!(Base64::encode_string(pem.as_bytes()), compact);
+    }
+    let response = AlipayCertDownloadResponse { alipay_cert_content: content.to_owned() };
+    assert_eq!(response.pem(), decoded);
+    if let Ok(cert) = response.check(ROOT_BUNDLE, TIME) {
+        assert!(is_sn(cert.sn()));
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         check(text);
+        check_download(text);
     }
+    check_download(&Base64::encode_string(data));
     let wrapped = format!(
         "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
         Base64::encode_string(data)

@@ -1,9 +1,11 @@
 //! Notification parse + verify on arbitrary form bytes never panics and never verifies; on
-//! success the content is the `&`-join of the sorted `key=value` pairs it covers.
+//! success the content is the `&`-join of the sorted `key=value` pairs it covers (also not
+//! in certificate mode); an amount read from it prints as itself.
 #![no_main]
 
+use alipay_codec::notify::Amount;
 use alipay_codec::{NotifyMode, NotifyOptions, SignType, UntrustedNotification};
-use alipay_codec_fuzz::alipay_public_key;
+use alipay_codec_fuzz::{alipay_public_key, cert_keys};
 use libfuzzer_sys::fuzz_target;
 
 /// Java's `Character.isWhitespace`, written from its documentation (blank values are dropped).
@@ -31,11 +33,21 @@ fuzz_target!(|form: &[u8]| {
             assert_eq!(content, joined.join("&"));
         }
     }
+    // Amounts, as a caller reads them from the form: a parsed amount prints as itself.
+    for (_, value) in &pairs {
+        if let Ok(amount) = Amount::parse("total_amount", value) {
+            assert_eq!(Amount::parse("total_amount", &amount.to_string()), Ok(amount));
+        }
+    }
     for sign_type in [SignType::Rsa2, SignType::Rsa] {
         let options = NotifyOptions::new(NotifyMode::V2ThenV1);
         assert!(
             notification.clone().verify(sign_type, alipay_public_key(), options).is_err(),
             "random form verified"
+        );
+        assert!(
+            notification.clone().verify_with_cert_keys(sign_type, cert_keys(), options).is_err(),
+            "random form verified in certificate mode"
         );
     }
 });

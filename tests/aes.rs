@@ -84,3 +84,17 @@ fn debug_hides_the_key() {
     let key = AesKey::from_base64(KEY).unwrap();
     assert!(!format!("{key:?}").contains("aa4B"));
 }
+
+proptest::proptest! {
+    /// Any text round-trips through encrypt and decrypt; any ciphertext the wrong key
+    /// decrypts to is an error or other text, never a panic.
+    #[test]
+    fn any_text_round_trips(text in "\\PC{0,80}", raw in proptest::prelude::any::<[u8; 16]>()) {
+        let key = AesKey::from_base64(KEY).unwrap();
+        let ciphertext = key.encrypt(&text);
+        proptest::prop_assert_eq!(key.decrypt(&ciphertext).unwrap(), text.clone());
+        if let Ok(other) = AesKey::from_bytes(raw).decrypt(&ciphertext) {
+            proptest::prop_assert!(other != text || raw == Base64::decode_vec(KEY).unwrap()[..]);
+        }
+    }
+}

@@ -216,3 +216,45 @@ fn bad_notifications_are_typed_errors() {
     assert!(matches!(UntrustedNotification::parse(b"a=\xff"), Err(Error::Form { .. })));
     assert!(matches!(verify("a%20b=1&sign=QUJD", NotifyMode::V1), Err(Error::InvalidKey { .. })));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    /// Any parameters (values with `&`, `=`, `+`, `%`, CJK, empty), signed in either mode and
+    /// form-encoded as Alipay posts them: the notification verifies, and holds exactly the
+    /// signed pairs, sorted; one changed value byte fails it.
+    #[test]
+    fn any_notification_round_trips_and_any_changed_value_fails(
+        params in proptest::collection::btree_map("[a-z_]{1,12}", "([\\PC&&\\S]\\PC{0,19})?", 1..10),
+        v1 in proptest::prelude::any::<bool>(),
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+    ) {
+        let pairs: Vec<(&str, &str)> =
+            params.iter().filter(|(k, _)| *k != "sign").map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        proptest::prop_assume!(!pairs.is_empty());
+        let mode = if v1 { NotifyMode::V1 } else { NotifyMode::V2 };
+        let signature = sign(&pairs, mode, false);
+        let body = form_of(&pairs, &signature);
+        let verified = verify(&body, mode).unwrap();
+        // What the signature covers: not blank, and not `sign_type` in V1.
+        let covered = |k: &str, v: &str| !(v.is_empty() || mode == NotifyMode::V1 && k == "sign_type");
+        let expected: Vec<(&str, &str)> = pairs
+            .iter()
+            .copied()
+            .filter(|&(k, v)| covered(k, v))
+            .collect();
+        let got: Vec<(&str, &str)> = verified.params().collect();
+        proptest::prop_assert_eq!(got, expected);
+
+        // Change one value (append a byte to it) and the notification no longer verifies.
+        let (key, value) = pairs[at.index(pairs.len())];
+        proptest::prop_assume!(covered(key, value));
+        let changed: Vec<(&str, String)> = pairs
+            .iter()
+            .map(|&(k, v)| (k, if k == key { format!("{v}x") } else { v.to_owned() }))
+            .collect();
+        let changed: Vec<(&str, &str)> = changed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let tampered = form_of(&changed, &signature);
+        proptest::prop_assert_eq!(verify(&tampered, mode).unwrap_err(), Error::InvalidSignature);
+    }
+}

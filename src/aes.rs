@@ -33,8 +33,11 @@ const ZERO_IV: [u8; BLOCK] = [0; BLOCK];
 
 /// The app's AES content-encryption key (AES-128), parsed once and reused.
 ///
-/// `Debug` never prints the key, and dropping it wipes it. It has no `PartialEq`: a
-/// comparison of secrets would take time that depends on them.
+/// `Debug` never prints the key. Dropping it wipes it, and the cipher's key schedule is
+/// wiped after every call (the `aes` crate's `zeroize` feature); the copies of the key that
+/// pass through registers and the stack on the way into the cipher are not (safe Rust cannot
+/// promise that). It has no `PartialEq`: a comparison of secrets would take time that
+/// depends on them.
 #[derive(Clone)]
 pub struct AesKey {
     key: [u8; AES_KEY_BYTES],

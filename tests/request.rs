@@ -22,7 +22,7 @@ const APP_KEY: &str = include_str!("keys/app_private_pkcs8.pem");
 const APP_PUBLIC: &str = include_str!("keys/app_public.pem");
 const VECTORS: &str = include_str!("vectors/requests.json");
 /// The shape a raw `validate_product_group` must have (its `BadFormat` expectation).
-const PRODUCTS: &str = "a product object (numeric id, name) or a list of them";
+const PRODUCTS: &str = "a product object (id: digits, name) or a list of them";
 
 /// The `seed-example-request` case of `tests/vectors/requests.json`.
 struct SeedVector {

@@ -209,18 +209,24 @@ fn decode_signed(span: &str) -> Result<Reply<VerifyIdentityApplyResponse>, Error
 
 #[test]
 fn product_lists_blank_or_null_are_empty_and_other_shapes_name_their_field() {
-    for text in ["", " ", "null"] {
+    for text in ["", " ", "\\u3000", "\\u000b", "null"] {
         let span = format!(
             r#"{{"code":"10000","msg":"Success","is_success":"true","usable_product_group":"{text}","unusable_product_list":"{text}"}}"#
         );
         let body = decode_signed(&span).unwrap().body.unwrap();
         assert!(body.usable_product_group.is_empty() && body.unusable_product_list.is_empty());
     }
+    // JSON null is no products as well.
+    let span =
+        r#"{"code":"10000","msg":"Success","is_success":"true","usable_product_group":null}"#;
+    assert!(decode_signed(span).unwrap().body.unwrap().usable_product_group.is_empty());
     // The page defines no other shape: a typed error naming the field, and the verified
     // status and fields are still there.
-    for (field, text) in
-        [("usable_product_group", r#"{\"name\":\"FACE\"}"#), ("unusable_product_list", r#"[1]"#)]
-    {
+    for (field, text) in [
+        ("usable_product_group", r#"{\"name\":\"FACE\"}"#),
+        ("unusable_product_list", r#"[1]"#),
+        ("usable_product_group", "7"),
+    ] {
         let span =
             format!(r#"{{"code":"10000","msg":"Success","is_success":"true","{field}":"{text}"}}"#);
         match decode_signed(&span) {

@@ -120,7 +120,7 @@ fn is_enum_token(value: &str) -> bool {
 /// The page lists `ALIPAY_USERID` and `CERT`. [`AccountType::Other`] passes a value the page
 /// does not list yet; it must look like an enumeration constant (`[A-Z][A-Z0-9_]*`, at most
 /// 32 characters), or building the request fails with [`FieldRule::UnknownEnumValue`] (or
-/// [`FieldRule::TooLong`]).
+/// [`FieldRule::TooLong`]; a blank one, [`FieldRule::BadFormat`] non-blank).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountType {
@@ -309,7 +309,7 @@ impl From<Vec<Product>> for ProductGroup {
 // ---- JSON-in-a-string fields ------------------------------------------------------------
 
 /// The shape `validate_product_group` must have, for [`FieldRule::BadFormat`].
-const PRODUCTS: &str = "a product object (numeric id, name) or a list of them";
+const PRODUCTS: &str = "a product object (id: digits, name) or a list of them";
 
 /// The rule a product group breaks, if any: it is empty, or a product fails its check.
 fn check_products(products: &[Product]) -> core::result::Result<(), FieldRule> {
@@ -487,7 +487,8 @@ impl VerifyIdentityApplyRequestBuilder {
 
     /// `validate_product_group` (required) as JSON text, sent verbatim. It must be well-formed
     /// JSON (else [`FieldRule::BadJson`]) holding one product object or a non-empty list of
-    /// them, each with a numeric `id` and a `name`, and with the rules of the typed
+    /// them, each with an `id` (a non-negative integer, or a string of its digits, as the
+    /// response side also reads it) and a `name`, and with the rules of the typed
     /// [`Product`] (else [`FieldRule::BadFormat`] or [`FieldRule::UnknownEnumValue`]); other
     /// members are sent along unchecked. `[]` and `{}` are [`FieldRule::Missing`], as an
     /// empty product list is: the gateway answers `USABLE_QUERY_FAIL`,

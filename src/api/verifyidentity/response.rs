@@ -148,6 +148,10 @@ impl Reply<VerifyIdentityApplyResponse> {
     /// The page's business error code, wherever the answer put it: the body's `err_code`
     /// (a `10000` answer whose query failed), else the `sub_code` of a `40004` (Business
     /// Failed) answer, which carries no body. `None` for any other answer.
+    ///
+    /// An unsigned answer ([`is_verified`](Reply::is_verified) false, an accepted unsigned
+    /// error) has no body, and its `sub_code` is unverified: anyone on the path could have
+    /// written it. Treat the code as a hint then, not as Alipay's word.
     pub fn err_code(&self) -> Option<ErrCode> {
         if let Some(code) = self.body.as_ref().and_then(|b| b.err_code.clone()) {
             return Some(code);
@@ -229,19 +233,27 @@ fn unusable_products<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Product>, D:
     products(d, "unusable_product_list")
 }
 
-/// JSON-in-a-string: see [`parse_products`]; an error names `field`.
+/// JSON-in-a-string: see [`parse_products`]; JSON `null` is no products too. Every error
+/// names `field`.
 fn products<'de, D: Deserializer<'de>>(d: D, field: &str) -> Result<Vec<Product>, D::Error> {
-    let text = String::deserialize(d)?;
-    parse_products(&text).map_err(|e| de::Error::custom(format_args!("{field}: {e}")))
+    let named = |e: &dyn fmt::Display| de::Error::custom(format_args!("{field}: {e}"));
+    match Option::<String>::deserialize(d).map_err(|e| named(&e))? {
+        None => Ok(Vec::new()),
+        Some(text) => parse_products(&text).map_err(|e| named(&e)),
+    }
 }
 
-/// Parses a product-group string: `{...}`, `[{...}, ...]`, or blank or `null` for none.
+/// Parses a product-group string: `{...}`, `[{...}, ...]`, or blank (Java's whitespace
+/// included) or `null` for none.
 ///
 /// # Errors
 /// serde_json's error when the text is neither a product object nor a list of them.
 pub fn parse_products(text: &str) -> Result<Vec<Product>, serde_json::Error> {
+    if is_blank(text) {
+        return Ok(Vec::new());
+    }
     match text.trim_matches([' ', '\t', '\r', '\n']).as_bytes() {
-        [] | b"null" => Ok(Vec::new()),
+        b"null" => Ok(Vec::new()),
         [b'[', ..] => serde_json::from_str::<Vec<WireProduct>>(text)
             .map(|v| v.into_iter().map(Product::from).collect()),
         _ => serde_json::from_str::<WireProduct>(text).map(|p| alloc::vec![Product::from(p)]),

@@ -223,3 +223,46 @@ fn signature_errors_are_kept_apart() {
         assert_eq!(alipay_codec::Signature::from_base64(&text), too_long);
     }
 }
+
+/// `text` with the ASCII whitespace of `gaps` inserted before the base64 characters at the
+/// positions `at` picks (the PEM armour lines stay whole).
+fn with_whitespace(text: &str, gaps: &[(proptest::sample::Index, &'static str)]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let body: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].starts_with("-----")).collect();
+    for (at, gap) in gaps {
+        let line = &mut lines[body[at.index(body.len())]];
+        let pos = at.index(line.len() + 1);
+        line.insert_str(pos, gap);
+    }
+    lines.join("\n")
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whitespace anywhere in a key's base64 (spaces, tabs, CR, LF: what copying a key
+    /// from a console or a config file adds) changes nothing: every format parses to the
+    /// same key, with the same format detected.
+    #[test]
+    fn whitespace_anywhere_in_the_base64_changes_nothing(
+        gaps in proptest::collection::vec(
+            (proptest::prelude::any::<proptest::sample::Index>(),
+             proptest::sample::select(vec![" ", "\t", "\r\n", "\n", "  \n\t"])),
+            0..12,
+        ),
+    ) {
+        let want = AppPrivateKey::parse(PKCS8_PEM).unwrap().public_key();
+        for (text, format) in [
+            (PKCS8_PEM, KeyFormat::Pkcs8),
+            (PKCS1_PEM, KeyFormat::Pkcs1),
+            (PKCS8_B64, KeyFormat::Pkcs8),
+            (PKCS1_B64, KeyFormat::Pkcs1),
+        ] {
+            let (key, got) = AppPrivateKey::parse_with_format(&with_whitespace(text, &gaps)).unwrap();
+            proptest::prop_assert_eq!(got, format);
+            proptest::prop_assert!(key.public_key() == want);
+        }
+        let public = AlipayPublicKey::parse(&with_whitespace(APP_PUBLIC, &gaps)).unwrap();
+        proptest::prop_assert!(public == want);
+    }
+}
